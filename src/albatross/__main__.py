@@ -1,0 +1,167 @@
+"""The albatross command: serve, migrate, projections rebuild, admin reset-password, version."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import multiprocessing
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from albatross import __version__
+from albatross.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("albatross")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="albatross", description="Albatross virtual airline platform")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the HTTP API (migrates an embedded database first)")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    serve.add_argument("--ephemeral", action="store_true", help="keep everything in memory; nothing is saved")
+
+    commands.add_parser("migrate", help="apply database migrations")
+
+    projections = commands.add_parser("projections", help="manage read models")
+    projections.add_subparsers(dest="action", required=True, metavar="ACTION").add_parser(
+        "rebuild", help="replay the whole log into fresh read-model tables"
+    )
+
+    admin = commands.add_parser("admin", help="operator tasks")
+    reset = admin.add_subparsers(dest="action", required=True, metavar="ACTION").add_parser(
+        "reset-password", help="give a user a new one-time password"
+    )
+    reset.add_argument("username")
+
+    commands.add_parser("version", help="print the version")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    multiprocessing.freeze_support()
+    args = _parser().parse_args(argv)
+    if args.command == "version":
+        print(f"albatross {__version__}")
+        return 0
+    try:
+        overrides: dict[str, Any] = {}
+        if args.command == "serve":
+            overrides = {"host": args.host, "port": args.port}
+            if args.ephemeral:
+                overrides["database_url"] = "memory://"
+        settings = load_settings(overrides=overrides)
+    except ConfigError as exc:
+        print(f"albatross: configuration error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    runners: dict[str, Callable[[Settings, argparse.Namespace], Awaitable[int]]] = {
+        "serve": _serve,
+        "migrate": _migrate,
+        "projections": _rebuild,
+        "admin": _reset_password,
+    }
+    try:
+        return asyncio.run(runners[args.command](settings, args))
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # one clear line for the operator, no traceback
+        print(f"albatross: {args.command} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        log.debug("details", exc_info=exc)
+        return 1
+
+
+def _where(settings: Settings) -> str:
+    from albatross.bootstrap import database_path
+
+    if settings.ephemeral:
+        return "in memory (ephemeral: nothing is kept after exit)"
+    path = database_path(settings)
+    return str(path) if path else "configured database"
+
+
+async def _serve(settings: Settings, _: argparse.Namespace) -> int:
+    import uvicorn
+
+    from albatross.bootstrap import build_services
+    from albatross.identity.commands import PLATFORM_ADMIN, handle_create_platform_admin
+    from albatross.web.app import create_app
+
+    print(f"Albatross {__version__}: data {_where(settings)}", flush=True)
+    services = await build_services(settings, migrate=True)
+    try:
+        password = await handle_create_platform_admin(services.identity)
+        if password is not None:
+            # The only time a secret is printed: the operator needs it for the first login.
+            print(f"Platform admin created: username={PLATFORM_ADMIN} password={password}", flush=True)
+        app = create_app(services)
+        config = uvicorn.Config(
+            app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(), lifespan="on"
+        )
+        print(f"Listening on http://{settings.host}:{settings.port}", flush=True)
+        server = uvicorn.Server(config)
+        await server.serve()
+        return 0 if server.started else 1
+    finally:
+        await services.close()
+
+
+async def _migrate(settings: Settings, _: argparse.Namespace) -> int:
+    from albatross.bootstrap import build_services
+
+    if settings.ephemeral:
+        print("albatross: nothing to migrate for an in-memory database", file=sys.stderr)
+        return 2
+    services = await build_services(settings, migrate=True)
+    await services.close()
+    print(f"Migrated {_where(settings)}")
+    return 0
+
+
+async def _rebuild(settings: Settings, _: argparse.Namespace) -> int:
+    from albatross.bootstrap import build_services
+
+    services = await build_services(settings, migrate=True)
+    try:
+        started = time.perf_counter()
+        count = await services.runner.rebuild()
+        seconds = time.perf_counter() - started
+        rate = count / seconds if seconds > 0 else 0.0
+        print(
+            f"Rebuilt {len(services.runner.projections)} projections from {count} events in {seconds:.2f} s ({rate:,.0f} events/s)"
+        )
+        return 0
+    finally:
+        await services.close()
+
+
+async def _reset_password(settings: Settings, args: argparse.Namespace) -> int:
+    from albatross.bootstrap import build_services
+    from albatross.identity.commands import handle_reset_password
+    from albatross.kernel import NotFound
+
+    services = await build_services(settings, migrate=True)
+    try:
+        try:
+            password = await handle_reset_password(services.identity, args.username)
+        except NotFound as exc:
+            print(f"albatross: {exc.detail}", file=sys.stderr)
+            return 1
+        print(
+            f"One-time password set: username={args.username.strip().lower()} password={password}", flush=True
+        )
+        return 0
+    finally:
+        await services.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""The composition root: the only module that picks adapters, from the settings' URLs."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from litestar.stores.memory import MemoryStore
+
+import albatross.identity.domain  # noqa: F401  (registers the identity events)
+from albatross.adapters import sql_migrations
+from albatross.adapters.memory import InMemoryEventStore, InProcessDistribution
+from albatross.adapters.sql_engine import create_engines
+from albatross.adapters.sql_event_store import SqlEventStore
+from albatross.adapters.sql_read_models import SqlReadModelStore
+from albatross.config import Settings
+from albatross.identity.commands import IdentityDeps
+from albatross.identity.projections import PROJECTIONS as IDENTITY_PROJECTIONS
+from albatross.kernel import EventCodec, EventStore, ProjectionRunner, registry
+from albatross.services import Services
+
+PROJECTIONS = (*IDENTITY_PROJECTIONS,)
+
+
+def database_path(settings: Settings) -> Path | None:
+    url = settings.resolved_database_url
+    if url.startswith("sqlite+aiosqlite:///"):
+        return Path(url.removeprefix("sqlite+aiosqlite:///"))
+    return None
+
+
+async def build_services(settings: Settings, *, migrate: bool = True) -> Services:
+    """Bind every port to its adapter. Ephemeral runs keep the log in memory and the read
+    models in a throwaway SQLite file (SQLAlchemy needs a real database for them)."""
+    closers = []
+    url = settings.resolved_database_url
+    store: EventStore
+    if settings.ephemeral:
+        scratch = tempfile.mkdtemp(prefix="albatross-")
+        closers.append(_remove(scratch))
+        writer, reader = create_engines(f"sqlite+aiosqlite:///{scratch}/read-models.db")
+        store = InMemoryEventStore()
+    else:
+        path = database_path(settings)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        writer, reader = create_engines(url)
+        store = SqlEventStore(writer, reader)
+    closers.append(_dispose(writer, reader))
+    closers.append(store.close)
+    if migrate or settings.ephemeral:
+        await sql_migrations.upgrade(writer)
+
+    codec = EventCodec(registry)
+    distribution = InProcessDistribution()
+    read_models = SqlReadModelStore(writer, reader)
+    runner = ProjectionRunner(store, codec, read_models, PROJECTIONS, distribution)
+    cache = MemoryStore()
+    identity = IdentityDeps(
+        store=store,
+        codec=codec,
+        cache=cache,
+        distribution=distribution,
+        session_ttl_seconds=settings.session_ttl_seconds,
+        auth_cache_seconds=settings.auth_cache_seconds,
+    )
+
+    async def readiness() -> dict[str, Any]:
+        checks: dict[str, Any] = {}
+        try:
+            head = await store.last_position()
+            checks["event_store"] = {"ok": True, "position": head}
+        except Exception as exc:
+            checks["event_store"] = {"ok": False, "error": type(exc).__name__}
+            head = None
+        try:
+            current, expected = await sql_migrations.current_revision(writer), sql_migrations.head_revision()
+            checks["migrations"] = {"ok": current == expected, "current": current, "head": expected}
+        except Exception as exc:
+            checks["migrations"] = {"ok": False, "error": type(exc).__name__}
+        positions = dict(runner.positions) if runner.running else {}
+        lag = {name: (head - pos) if head is not None else None for name, pos in positions.items()}
+        checks["projections"] = {"ok": runner.running, "lag": lag}
+        return checks
+
+    return Services(
+        settings=settings,
+        store=store,
+        codec=codec,
+        runner=runner,
+        cache=cache,
+        distribution=distribution,
+        reader=reader,
+        identity=identity,
+        readiness=readiness,
+        closers=closers,
+    )
+
+
+def _dispose(*engines: Any):  # type: ignore[no-untyped-def]
+    async def dispose() -> None:
+        for engine in {id(e): e for e in engines}.values():
+            await engine.dispose()
+
+    return dispose
+
+
+def _remove(path: str):  # type: ignore[no-untyped-def]
+    async def remove() -> None:
+        shutil.rmtree(path, ignore_errors=True)
+
+    return remove

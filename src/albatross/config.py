@@ -1,0 +1,115 @@
+"""Settings from the environment (ALBATROSS_*) and an optional TOML file, checked at start."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+ENV_PREFIX = "ALBATROSS_"
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message is one line meant for the operator."""
+
+
+class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    database_url: str = ""
+    """`sqlite+aiosqlite:///path`, `memory://`, or (production) `postgresql+asyncpg://...`."""
+    broker_url: str = "memory://"
+    cache_url: str = "memory://"
+    data_dir: str = "./albatross-data"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    session_ttl_seconds: int = 12 * 3600
+    auth_cache_seconds: int = 5
+    read_wait_seconds: float = 5.0
+    """How long a query with ?min_position= waits for projections before answering 503."""
+    log_level: str = "INFO"
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{Path(self.data_dir).resolve() / 'albatross.db'}"
+
+    @property
+    def ephemeral(self) -> bool:
+        return self.resolved_database_url == "memory://"
+
+
+_FIELDS = {f.name: f for f in msgspec.structs.fields(Settings)}
+
+
+def load_settings(environ: dict[str, str] | None = None, overrides: dict[str, Any] | None = None) -> Settings:
+    """Defaults < TOML file (ALBATROSS_CONFIG) < environment < command-line overrides."""
+    environ = dict(os.environ if environ is None else environ)
+    values: dict[str, Any] = {}
+    config_file = environ.get(f"{ENV_PREFIX}CONFIG")
+    if config_file:
+        try:
+            with open(config_file, "rb") as f:
+                values.update(tomllib.load(f))
+        except OSError as exc:
+            raise ConfigError(f"ALBATROSS_CONFIG: cannot read {config_file}: {exc.strerror}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"ALBATROSS_CONFIG: {config_file} is not valid TOML: {exc}") from None
+    for name in _FIELDS:
+        raw = environ.get(ENV_PREFIX + name.upper())
+        if raw is not None and raw != "":
+            values[name] = raw
+    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    try:
+        settings = msgspec.convert(values, Settings, strict=False)
+    except msgspec.ValidationError as exc:
+        raise ConfigError(f"invalid setting: {_explain(exc)}") from None
+    _check(settings)
+    return settings
+
+
+def _explain(exc: msgspec.ValidationError) -> str:
+    message = str(exc)
+    if "at `$." in message:
+        text, _, path = message.partition(" - at `$.")
+        name = path.rstrip("`").split(".")[0].split("[")[0]
+        return f"{ENV_PREFIX}{name.upper()}: {text}"
+    if message.startswith("Object contains unknown field"):
+        return f"unknown setting in the config file ({message.split('`')[1]})"
+    return message
+
+
+def _check(s: Settings) -> None:
+    url = s.resolved_database_url
+    if not (url == "memory://" or url.startswith("sqlite+aiosqlite://")):
+        if url.startswith("postgresql"):
+            raise ConfigError(
+                "ALBATROSS_DATABASE_URL: PostgreSQL is not available in this version; "
+                "use sqlite+aiosqlite:///path or memory://"
+            )
+        raise ConfigError(
+            f"ALBATROSS_DATABASE_URL: unsupported URL {_redact(url)!r}; use sqlite+aiosqlite:///path or memory://"
+        )
+    if s.broker_url != "memory://":
+        raise ConfigError("ALBATROSS_BROKER_URL: only memory:// is available in this version")
+    if s.cache_url != "memory://":
+        raise ConfigError("ALBATROSS_CACHE_URL: only memory:// is available in this version")
+    if not 0 < s.port < 65536:
+        raise ConfigError(f"ALBATROSS_PORT: {s.port} is not a TCP port")
+    for name in ("session_ttl_seconds", "auth_cache_seconds"):
+        if getattr(s, name) <= 0:
+            raise ConfigError(f"{ENV_PREFIX}{name.upper()}: must be positive")
+    if not 0 < s.read_wait_seconds <= 60:
+        raise ConfigError("ALBATROSS_READ_WAIT_SECONDS: must be between 0 and 60")
+    if s.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+        raise ConfigError("ALBATROSS_LOG_LEVEL: one of DEBUG, INFO, WARNING, ERROR")
+
+
+def _redact(url: str) -> str:
+    """Never echo a password that came in a URL."""
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest:
+        rest = "***@" + rest.split("@", 1)[1]
+    return scheme + sep + rest

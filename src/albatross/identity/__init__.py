@@ -1,0 +1,1 @@
+"""Identity and access: airlines (tenants), users, credentials and the authorization policy."""

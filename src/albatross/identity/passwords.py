@@ -1,0 +1,49 @@
+"""Argon2id password hashing, run off the event loop; one-time passwords and bearer tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+# OWASP's minimum for Argon2id: 19 MiB, two passes, one lane.
+HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+
+# Verified against when the username is unknown, so both failures cost the same time.
+_DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
+
+TOKEN_PREFIX = "albs_"  # noqa: S105  (a public prefix, not a secret)
+
+
+async def hash_password(password: str) -> str:
+    return await asyncio.to_thread(HASHER.hash, password)
+
+
+async def verify_password(password_hash: str | None, password: str) -> bool:
+    def verify() -> bool:
+        try:
+            return HASHER.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        except (VerificationError, InvalidHashError):
+            return False
+
+    return await asyncio.to_thread(verify)
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return HASHER.check_needs_rehash(password_hash)
+
+
+def one_time_password() -> str:
+    return secrets.token_urlsafe(15)  # 120 bits, 20 characters
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)  # 256 bits
+
+
+def token_digest(token: str) -> str:
+    """What is stored and cached instead of a token: its SHA-256 (tokens are random, no salt needed)."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,164 @@
+"""Projections fold the global log into read models, exactly once, in global order."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Protocol
+
+from albatross.kernel.errors import ProjectionTimeout
+from albatross.kernel.events import DomainEvent, EventCodec
+from albatross.kernel.ports import EventDistribution
+from albatross.kernel.store import EventStore, StoredEvent
+
+log = logging.getLogger("albatross.projections")
+
+
+class ReadModelTransaction(Protocol):
+    """What a projection writes through; the read-model adapter gives it its meaning."""
+
+
+class ReadModelStore(Protocol):
+    def transaction(self) -> AbstractAsyncContextManager[Any]: ...
+
+    async def checkpoints(self, names: Sequence[str]) -> dict[str, int]: ...
+
+    async def advance(self, tx: Any, name: str, old: int, new: int) -> bool:
+        """Move a checkpoint from `old` to `new` inside `tx`; False when someone else moved it."""
+        ...
+
+    async def reset(self, name: str, tables: Sequence[Any]) -> None:
+        """Empty a projection's tables and set its checkpoint to 0, in one transaction."""
+        ...
+
+
+class Projection(Protocol):
+    name: str
+    tables: Sequence[Any]
+    event_types: frozenset[str]
+
+    async def handle(self, tx: Any, events: Sequence[tuple[StoredEvent, DomainEvent]]) -> None: ...
+
+
+class CheckpointMoved(Exception):
+    """Another runner applied this batch first; ours is rolled back."""
+
+
+class ProjectionRunner:
+    def __init__(
+        self,
+        store: EventStore,
+        codec: EventCodec,
+        read_models: ReadModelStore,
+        projections: Sequence[Projection],
+        distribution: EventDistribution,
+        *,
+        batch_size: int = 1000,
+        idle_poll: float = 1.0,
+    ) -> None:
+        self.store = store
+        self.codec = codec
+        self.read_models = read_models
+        self.projections = list(projections)
+        self.distribution = distribution
+        self.batch_size = batch_size
+        self.idle_poll = idle_poll
+        self.positions: dict[str, int] = {}
+        self._progress = asyncio.Condition()
+        self.running = False
+
+    async def catch_up(self) -> int:
+        """Apply every event in the log that a projection has not seen yet; returns the count."""
+        names = [p.name for p in self.projections]
+        self.positions = await self.read_models.checkpoints(names)
+        applied = 0
+        while True:
+            low = min(self.positions.values(), default=0)
+            events = await self.store.read_all(low, self.batch_size)
+            if not events:
+                return applied
+            decoded: dict[int, DomainEvent] = {}
+            for projection in self.projections:
+                await self._apply(projection, events, decoded)
+            applied += len(events)
+            async with self._progress:
+                self._progress.notify_all()
+
+    async def _apply(
+        self, projection: Projection, events: list[StoredEvent], decoded: dict[int, DomainEvent]
+    ) -> None:
+        old = self.positions[projection.name]
+        todo = [e for e in events if e.position > old]
+        if not todo:
+            return
+        wanted = []
+        for stored in todo:
+            if stored.event_type in projection.event_types:
+                event = decoded.get(stored.position)
+                if event is None:
+                    event = decoded[stored.position] = self.codec.decode(
+                        stored.event_type, stored.schema_version, stored.payload
+                    )
+                wanted.append((stored, event))
+        new = todo[-1].position
+        try:
+            async with self.read_models.transaction() as tx:
+                if not await self.read_models.advance(tx, projection.name, old, new):
+                    raise CheckpointMoved
+                if wanted:
+                    await projection.handle(tx, wanted)
+        except CheckpointMoved:
+            new = (await self.read_models.checkpoints([projection.name]))[projection.name]
+        self.positions[projection.name] = new
+
+    async def run(self) -> None:
+        """Catch up, then wait for news from the distribution port (or poll), until cancelled."""
+        self.running = True
+        try:
+            while True:
+                try:
+                    await self.catch_up()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("projection runner failed; retrying")
+                    await asyncio.sleep(1.0)
+                    continue
+                await self.distribution.wait(min(self.positions.values(), default=0), self.idle_poll)
+        finally:
+            self.running = False
+
+    async def rebuild(self) -> int:
+        """Empty every projection's tables and replay the whole log into them."""
+        for projection in self.projections:
+            await self.read_models.reset(projection.name, projection.tables)
+        return await self.catch_up()
+
+    async def wait_for(self, position: int, timeout: float) -> None:
+        """Return once every projection has applied `position`; else raise ProjectionTimeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.running:
+                reached = min(self.positions.values(), default=0)
+            else:  # projections run in another process: ask the checkpoints table
+                names = [p.name for p in self.projections]
+                reached = min((await self.read_models.checkpoints(names)).values(), default=0)
+            if reached >= position:
+                return
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ProjectionTimeout(
+                    f"Read models have not reached position {position} yet (at {reached}).",
+                    retry_after=1,
+                )
+            if self.running:
+                async with self._progress:
+                    try:
+                        await asyncio.wait_for(self._progress.wait(), min(left, 0.25))
+                    except TimeoutError:
+                        pass
+            else:
+                await asyncio.sleep(min(left, 0.05))

@@ -1,0 +1,66 @@
+"""create_app: all HTTP wiring in one place."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+
+from albatross import __version__
+from albatross.services import Services
+from albatross.web import identity, system
+from albatross.web.deps import provide_context, provide_principal
+from albatross.web.problems import EXCEPTION_HANDLERS
+
+
+def create_app(services: Services, *, run_projections: bool = True) -> Litestar:
+    """The Litestar app over `services`; it runs the projection runner while it is up."""
+
+    @contextlib.asynccontextmanager
+    async def projections(_: Litestar) -> AsyncIterator[None]:
+        task = asyncio.create_task(services.runner.run()) if run_projections else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    return Litestar(
+        route_handlers=[
+            system.health,
+            system.ready,
+            identity.AuthController,
+            identity.me,
+            identity.TenantController,
+        ],
+        dependencies={
+            "services": Provide(lambda: services, sync_to_thread=False),
+            "principal": Provide(provide_principal),
+            "context": Provide(provide_context, sync_to_thread=False),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        lifespan=[projections],
+        openapi_config=OpenAPIConfig(
+            title="Albatross",
+            version=__version__,
+            description="A multi-tenant virtual airline platform on an event-sourced core.",
+            path="/schema",
+            components=Components(
+                security_schemes={
+                    "BearerToken": SecurityScheme(
+                        type="http", scheme="bearer", description="From /api/v1/auth/login"
+                    )
+                }
+            ),
+            security=[{"BearerToken": []}],
+        ),
+        request_max_body_size=1024 * 1024,
+        debug=False,
+    )

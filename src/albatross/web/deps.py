@@ -1,0 +1,62 @@
+"""Request-scoped dependencies: the services, the caller, the command context."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from litestar import Request
+from litestar.params import Parameter
+
+from albatross.identity.commands import authenticate
+from albatross.identity.policy import Principal
+from albatross.kernel import Context, Forbidden, NotAuthenticated
+from albatross.services import Services
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+# Handlers marked with this opt still answer while the caller holds a one-time password.
+ALLOW_ONE_TIME_PASSWORD = "allow_one_time_password"  # noqa: S105
+
+
+def bearer_token(request: Request[Any, Any, Any]) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthenticated(
+            "Send the token from POST /api/v1/auth/login as 'Authorization: Bearer <token>'."
+        )
+    return token.strip()
+
+
+async def provide_principal(request: Request[Any, Any, Any], services: Services) -> Principal:
+    principal = await authenticate(services.identity, bearer_token(request))
+    if principal.must_change_password and not request.route_handler.opt.get(ALLOW_ONE_TIME_PASSWORD):
+        raise Forbidden(
+            "Your password is a one-time password: change it with POST /api/v1/auth/password first.",
+            code="password-change-required",
+        )
+    return principal
+
+
+def provide_context(request: Request[Any, Any, Any], principal: Principal) -> Context:
+    """The command context; X-Request-ID (when well-formed) becomes the correlation id."""
+    request_id = request.headers.get("x-request-id", "")
+    correlation_id = request_id if _REQUEST_ID.match(request_id) else uuid.uuid4().hex
+    return Context(actor_id=principal.user_id, correlation_id=correlation_id)
+
+
+async def wait_for_position(
+    services: Services,
+    min_position: int | None = Parameter(
+        query="min_position",
+        ge=0,
+        required=False,
+        default=None,
+        description="Wait (bounded) until read models include this log position; 503 if they do not in time.",
+    ),
+) -> int | None:
+    if min_position:
+        await services.runner.wait_for(min_position, services.settings.read_wait_seconds)
+    return min_position

@@ -1,0 +1,175 @@
+"""Auth, the current user and airlines (tenants)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, Response, get, patch, post
+from litestar.di import Provide
+from litestar.params import Parameter
+
+from albatross.identity import commands, queries
+from albatross.identity.policy import Action, Principal, authorize, visible_tenant
+from albatross.identity.queries import HistoryEntry, TenantPage, TenantView, iso
+from albatross.kernel import Context
+from albatross.services import Services
+from albatross.web.deps import ALLOW_ONE_TIME_PASSWORD, wait_for_position
+from albatross.web.problems import responses
+
+POSITION_HEADER = "X-Albatross-Position"
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+
+
+class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
+    username: Annotated[str, msgspec.Meta(max_length=100)]
+    password: Annotated[str, msgspec.Meta(max_length=1024)]
+
+
+class LoginResponse(msgspec.Struct, frozen=True):
+    token: str
+    token_type: str
+    expires_at: datetime
+    must_change_password: bool
+    position: int
+
+
+class ChangePasswordRequest(msgspec.Struct, forbid_unknown_fields=True):
+    current_password: Annotated[str, msgspec.Meta(max_length=1024)]
+    new_password: Annotated[str, msgspec.Meta(max_length=1024)]
+
+
+class Me(msgspec.Struct, frozen=True):
+    id: str
+    username: str
+    role: str
+    tenant_id: str | None
+    must_change_password: bool
+
+
+class CreateTenantRequest(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+    icao: Annotated[str, msgspec.Meta(pattern="^[A-Za-z]{3}$", description="Three-letter airline code")]
+
+
+class RenameTenantRequest(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name
+
+
+class Created(msgspec.Struct, frozen=True):
+    id: str
+    position: int
+
+
+class Changed(msgspec.Struct, frozen=True):
+    position: int
+
+
+def _no_content(position: int) -> Response[None]:
+    return Response(None, status_code=204, headers={POSITION_HEADER: str(position)})
+
+
+class AuthController(Controller):
+    path = "/api/v1/auth"
+    tags = ["auth"]
+
+    @post("/login", status_code=200, responses=responses(400, 401), security=[])
+    async def login(self, data: LoginRequest, services: Services) -> LoginResponse:
+        """Exchange a username and password for a bearer token."""
+        result = await commands.handle_login(services.identity, data.username, data.password)
+        return LoginResponse(
+            result.token, "Bearer", iso(result.expires_at), result.must_change_password, result.position
+        )
+
+    @post(
+        "/password",
+        status_code=204,
+        responses=responses(400, 401, 403, 409),
+        opt={ALLOW_ONE_TIME_PASSWORD: True},
+    )
+    async def change_password(
+        self, data: ChangePasswordRequest, principal: Principal, context: Context, services: Services
+    ) -> Response[None]:
+        """Change your own password; every other session of yours ends."""
+        result = await commands.handle_change_password(
+            services.identity, context, principal, data.current_password, data.new_password
+        )
+        return _no_content(result.position)
+
+    @post("/logout", status_code=204, responses=responses(401), opt={ALLOW_ONE_TIME_PASSWORD: True})
+    async def logout(self, principal: Principal, context: Context, services: Services) -> Response[None]:
+        """End this token's session at once."""
+        result = await commands.handle_logout(services.identity, context, principal)
+        return _no_content(result.position)
+
+
+@get("/api/v1/me", tags=["auth"], responses=responses(401), opt={ALLOW_ONE_TIME_PASSWORD: True})
+async def me(principal: Principal) -> Me:
+    """Who the token belongs to."""
+    return Me(
+        principal.user_id,
+        principal.username,
+        principal.role,
+        principal.tenant_id,
+        principal.must_change_password,
+    )
+
+
+class TenantController(Controller):
+    path = "/api/v1/tenants"
+    tags = ["tenants"]
+    dependencies = {"consistent": Provide(wait_for_position)}
+
+    @post("/", status_code=201, responses=responses(400, 401, 403, 409))
+    async def create(
+        self, data: CreateTenantRequest, principal: Principal, context: Context, services: Services
+    ) -> Created:
+        """Create an airline (platform admins). The ICAO code is unique across the platform."""
+        result = await commands.handle_create_tenant(
+            services.identity, context, principal, data.name, data.icao
+        )
+        return Created(result.value, result.position)
+
+    @get("/", responses=responses(400, 401, 403, 503))
+    async def list(
+        self,
+        principal: Principal,
+        services: Services,
+        consistent: int | None,
+        limit: int = Parameter(ge=1, le=200, default=50),
+        offset: int = Parameter(ge=0, le=1_000_000, default=0),
+    ) -> TenantPage:
+        """Airlines you may see, by name, a page at a time."""
+        authorize(principal, Action.LIST_TENANTS)
+        return await queries.list_tenants(
+            services.reader, only=visible_tenant(principal), limit=limit, offset=offset
+        )
+
+    @get("/{tenant_id:str}", responses=responses(400, 401, 403, 404, 503))
+    async def read(
+        self, tenant_id: str, principal: Principal, services: Services, consistent: int | None
+    ) -> TenantView:
+        authorize(principal, Action.READ_TENANT, tenant_id)
+        return await queries.get_tenant(services.reader, tenant_id)
+
+    @patch("/{tenant_id:str}", responses=responses(400, 401, 403, 404, 409))
+    async def rename(
+        self,
+        tenant_id: str,
+        data: RenameTenantRequest,
+        principal: Principal,
+        context: Context,
+        services: Services,
+    ) -> Changed:
+        result = await commands.handle_rename_tenant(
+            services.identity, context, principal, tenant_id, data.name
+        )
+        return Changed(result.position)
+
+    @get("/{tenant_id:str}/history", responses=responses(401, 403, 404))
+    async def history(self, tenant_id: str, principal: Principal, services: Services) -> list[HistoryEntry]:
+        """Every event of the airline's stream, oldest first, straight from the log."""
+        authorize(principal, Action.READ_TENANT_HISTORY, tenant_id)
+        return await queries.tenant_history(services.store, services.codec, tenant_id)

@@ -1,0 +1,161 @@
+"""Every error leaves as application/problem+json (RFC 9457) with a stable `type`."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from albatross.kernel import DomainError, NotAuthenticated, Unavailable
+
+log = logging.getLogger("albatross.web")
+
+MEDIA_TYPE = "application/problem+json"
+
+STATUS_OF: dict[str, int] = {
+    "invalid-input": 400,
+    "not-authenticated": 401,
+    "forbidden": 403,
+    "wrong-password": 403,
+    "password-change-required": 403,
+    "not-found": 404,
+    "already-exists": 409,
+    "concurrency-conflict": 409,
+    "unavailable": 503,
+    "projection-lagging": 503,
+}
+
+TYPE_OF_STATUS: dict[int, str] = {
+    400: "invalid-input",
+    401: "not-authenticated",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    409: "conflict",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    429: "too-many-requests",
+    500: "internal-error",
+    503: "unavailable",
+}
+
+
+class FieldError(msgspec.Struct, frozen=True):
+    field: str
+    message: str
+
+
+class Problem(msgspec.Struct, frozen=True, omit_defaults=True):
+    type: str
+    title: str
+    status: int
+    detail: str = ""
+    errors: list[FieldError] = []
+
+
+def problem(
+    status: int,
+    type_: str,
+    title: str,
+    detail: str = "",
+    *,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Problem]:
+    return Response(
+        Problem(type=type_, title=title, status=status, detail=detail, errors=errors or []),
+        status_code=status,
+        media_type=MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+_TITLES = {
+    "invalid-input": "The request is not valid",
+    "not-authenticated": "Authentication required",
+    "forbidden": "Not allowed",
+    "wrong-password": "Wrong password",
+    "password-change-required": "Change your one-time password first",
+    "not-found": "Not found",
+    "already-exists": "Already exists",
+    "concurrency-conflict": "Concurrent change",
+    "unavailable": "Temporarily unavailable",
+    "projection-lagging": "Read models are catching up",
+}
+
+
+def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[Problem]:
+    status = STATUS_OF.get(exc.code, 400)
+    headers: dict[str, str] = {}
+    if isinstance(exc, NotAuthenticated):
+        headers["WWW-Authenticate"] = 'Bearer realm="albatross"'
+    if isinstance(exc, Unavailable):
+        headers["Retry-After"] = str(exc.retry_after)
+    errors = [FieldError(k, v) for k, v in exc.fields.items()]
+    return problem(
+        status, exc.code, _TITLES.get(exc.code, "Error"), exc.detail, errors=errors, headers=headers
+    )
+
+
+def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Problem]:
+    errors = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            message = str(item.get("message", "invalid"))
+            key = str(item.get("key") or "body")
+            if key == "data":  # the body: name the field msgspec complained about
+                key = _field_in(message) or "body"
+            errors.append(FieldError(key, message))
+    detail = "; ".join(f"{e.field}: {e.message}" for e in errors) or str(exc.detail)
+    return problem(400, "invalid-input", _TITLES["invalid-input"], detail, errors=errors)
+
+
+_FIELD_PATTERNS = (re.compile(r"at `\$\.([A-Za-z0-9_]+)"), re.compile(r"field `([A-Za-z0-9_]+)`"))
+
+
+def _field_in(message: str) -> str | None:
+    for pattern in _FIELD_PATTERNS:
+        if match := pattern.search(message):
+            return match.group(1)
+    return None
+
+
+def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Problem]:
+    status = exc.status_code
+    type_ = TYPE_OF_STATUS.get(status, "http-error")
+    headers = dict(exc.headers or {})
+    return problem(status, type_, str(exc.detail), headers=headers or None)
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "internal-error",
+        "Internal error",
+        "Something went wrong on our side.",
+    )
+
+
+EXCEPTION_HANDLERS = {
+    DomainError: domain_error_handler,
+    ValidationException: validation_error_handler,
+    HTTPException: http_error_handler,
+    Exception: internal_error_handler,
+}
+
+
+def responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI entries for the problems an endpoint can answer."""
+    return {
+        s: ResponseSpec(
+            data_container=Problem, media_type=MEDIA_TYPE, description=TYPE_OF_STATUS.get(s, "error")
+        )
+        for s in statuses
+    }
