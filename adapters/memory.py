@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 
 from albatross.kernel.errors import ConcurrencyError, EventIdConflict
@@ -109,7 +110,8 @@ class InProcessDistribution:
             self._changed.clear()
             return
         self._changed.clear()
-        try:
-            await asyncio.wait_for(self._changed.wait(), timeout)
-        except TimeoutError:
-            pass
+        # asyncio.timeout, not wait_for: on 3.11 a cancelled wait_for can hang while its inner
+        # task is being cancelled, which stalled shutdown of the projection runner.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await self._changed.wait()

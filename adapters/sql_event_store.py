@@ -4,19 +4,27 @@ Concurrent appends are grouped: whatever arrives while a transaction is being wr
 for the next one, and each group is written in one transaction with a fixed number of
 statements. Each append is still all or nothing: versions and event ids are checked for every
 append before anything is inserted, and a failed append only fails its own caller.
+
+On SQLite (aiosqlite) a group's whole transaction, BEGIN IMMEDIATE to COMMIT, runs as one call on
+the driver's connection thread: through SQLAlchemy each statement costs several hand-offs between
+the event loop and that thread, and those hand-offs, not SQLite, were what limited appends. The
+statements and checks are the same as on the portable path; see `_write_group_sqlite`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from albatross.adapters.sql_schema import events
 from sqlalchemy import func, insert, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from albatross.kernel.errors import ConcurrencyError, EventIdConflict
@@ -40,6 +48,28 @@ _COLUMNS = (
     events.c.recorded_at,
 )
 _FIELDS = [c.name for c in _COLUMNS]
+assert _FIELDS == list(StoredEvent.__struct_fields__), "rows, _decide and _stored use this order"
+Row = tuple[object, ...]
+"""An events row, values in _COLUMNS order."""
+
+# SQL for the SQLite path. Only the schema's own names and `?` placeholders are interpolated
+# (hence the noqa: S608); every value is a bound parameter.
+_SQLITE_INSERT = (
+    f"INSERT INTO {events.name} ({', '.join(_FIELDS)}) VALUES ({', '.join('?' for _ in _FIELDS)})"  # noqa: S608
+)
+_SQLITE_HEAD = f"SELECT coalesce(max(position), 0) FROM {events.name}"  # noqa: S608
+_SQLITE_MAX_PARAMS = 500  # per IN (...) list; SQLite allows 32,766 variables, older builds 999
+
+
+def _sqlite_versions_query(count: int) -> str:
+    # One index seek per stream: max() over `stream_id IN (...) GROUP BY` reads every version.
+    values = ", ".join("(?)" for _ in range(count))
+    return f"WITH s(id) AS (VALUES {values}) SELECT id, (SELECT max(version) FROM {events.name} WHERE stream_id = s.id) FROM s"  # noqa: S608
+
+
+def _sqlite_existing_query(count: int) -> str:
+    marks = ", ".join("?" for _ in range(count))
+    return f"SELECT event_id, position, stream_id FROM {events.name} WHERE event_id IN ({marks})"  # noqa: S608
 
 
 @dataclass
@@ -53,12 +83,22 @@ class _Request:
 
 
 class SqlEventStore:
-    def __init__(self, writer: AsyncEngine, reader: AsyncEngine, *, max_group_events: int = 2000) -> None:
+    def __init__(
+        self,
+        writer: AsyncEngine,
+        reader: AsyncEngine,
+        *,
+        max_group_events: int = 2000,
+        hold_seconds: float = 0.01,
+    ) -> None:
         self.writer = writer
         self.reader = reader
         self.max_group_events = max_group_events
-        self._queue: list[_Request] = []
+        self.hold_seconds = hold_seconds
+        self._queue: deque[_Request] = deque()
         self._flusher: asyncio.Task[None] | None = None
+        # SQLite through aiosqlite: each group's transaction runs as one call on the driver's thread.
+        self._direct = writer.dialect.name == "sqlite" and writer.dialect.driver == "aiosqlite"
 
     async def append(
         self, stream_id: str, expected_version: int | None, events: Sequence[NewEvent]
@@ -76,26 +116,43 @@ class SqlEventStore:
 
     async def _flush(self) -> None:
         while self._queue:
-            group, size = [], 0
-            while self._queue and (not group or size + self._queue[0].size <= self.max_group_events):
-                request = self._queue.pop(0)
-                group.append(request)
-                size += request.size
-            try:
-                await self._write(group)
-            except Exception as exc:
-                if len(group) == 1:
-                    _fail(group[0], exc)
-                    continue
-                # One bad append (or a lost connection) must not fail its neighbours: retry alone.
-                for request in group:
-                    try:
-                        await self._write([request])
-                    except Exception as single_exc:
-                        _fail(request, single_exc)
+            if self._direct:
+                await self._flush_sqlite()
+                # Whoever waits for the writer connection (read-model transactions) was woken
+                # when it went back to the pool: let them take it before we ask again.
+                await asyncio.sleep(0)
+            else:
+                await self._write_group(self._next_group(), self._write_sql)
 
-    async def _write(self, group: list[_Request]) -> None:
-        outcomes: list[list[int] | Exception] = []
+    def _next_group(self) -> list[_Request]:
+        group, size = [], 0
+        while self._queue and (not group or size + self._queue[0].size <= self.max_group_events):
+            request = self._queue.popleft()
+            group.append(request)
+            size += request.size
+        return group
+
+    async def _write_group(
+        self, group: list[_Request], write: Callable[[list[_Request]], Awaitable[None]]
+    ) -> None:
+        """Write and answer a group; if it fails as a whole, each append on its own."""
+        try:
+            await write(group)
+        except Exception as exc:
+            if len(group) == 1:
+                _fail(group[0], exc)
+                return
+            # One bad append (or a lost connection) must not fail its neighbours: retry alone.
+            for request in group:
+                if request.future.done():
+                    continue
+                try:
+                    await write([request])
+                except Exception as single_exc:
+                    _fail(request, single_exc)
+
+    async def _write_sql(self, group: list[_Request]) -> None:
+        now = time.time_ns() // 1000
         async with self.writer.begin() as conn:
             if conn.dialect.name == "postgresql":
                 # Positions must become visible in order for tailing readers; one writer at a time.
@@ -105,27 +162,40 @@ class SqlEventStore:
             versions = await _stream_versions(conn, stream_ids)
             existing = await _existing_ids(conn, event_ids)
             head = (await conn.execute(select(func.coalesce(func.max(events.c.position), 0)))).scalar_one()
-            rows: list[dict[str, object]] = []
-            taken: set[str] = set()
-            now = time.time_ns() // 1000
-            for request in group:
-                outcome = _decide(request.appends, versions, existing, taken, head, now)
-                if isinstance(outcome, tuple):
-                    new_rows, new_versions = outcome
-                    rows.extend(new_rows)
-                    versions.update(new_versions)
-                    taken.update(str(r["event_id"]) for r in new_rows)
-                    head += len(new_rows)
-                    outcomes.append([r["position"] for r in new_rows])  # type: ignore[misc]
-                else:
-                    outcomes.append(outcome)
+            rows, outcomes = _plan(group, versions, existing, head, now)
             if rows:
-                await conn.execute(insert(events), rows)
-        for request, outcome in zip(group, outcomes, strict=True):
-            if isinstance(outcome, Exception):
-                _fail(request, outcome)
-            elif not request.future.done():
-                request.future.set_result(outcome)
+                await conn.execute(insert(events), [dict(zip(_FIELDS, row, strict=True)) for row in rows])
+        _deliver(group, outcomes)
+
+    async def _flush_sqlite(self) -> None:
+        """Write groups while they keep coming, on the writer engine's connection.
+
+        The connection is checked out as usual, so read-model transactions on the same engine
+        wait for it; it is kept across back-to-back groups (checking it out and in costs more
+        than a small group's transaction) for at most `hold_seconds`, then handed back.
+        """
+        loop = asyncio.get_running_loop()
+        async with self.writer.connect() as conn:
+            driver = (await conn.get_raw_connection()).driver_connection
+            if not callable(getattr(driver, "_execute", None)):
+                self._direct = False  # an aiosqlite without it: take the portable path
+                return
+            deadline = loop.time() + self.hold_seconds
+
+            async def write(group: list[_Request]) -> None:
+                try:
+                    outcomes = await driver._execute(
+                        _write_group_sqlite, driver, group, time.time_ns() // 1000
+                    )
+                except sqlite3.Error as exc:  # as SQLAlchemy would have raised it
+                    raise DBAPIError.instance(None, None, exc, sqlite3.Error) from exc
+                _deliver(group, outcomes)
+
+            while self._queue:
+                await self._write_group(self._next_group(), write)
+                if loop.time() >= deadline:
+                    break
+                await asyncio.sleep(0)  # the appenders just answered may queue their next appends
 
     async def read_stream(self, stream_id: str, after_version: int = 0) -> list[StoredEvent]:
         query = (
@@ -135,7 +205,7 @@ class SqlEventStore:
         )
         async with self.reader.connect() as conn:
             result = await conn.execute(query)
-            return [StoredEvent(**dict(zip(_FIELDS, row, strict=True))) for row in result]
+            return [_stored(row) for row in result]
 
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
         query = (
@@ -146,7 +216,7 @@ class SqlEventStore:
         )
         async with self.reader.connect() as conn:
             result = await conn.execute(query)
-            return [StoredEvent(**dict(zip(_FIELDS, row, strict=True))) for row in result]
+            return [_stored(row) for row in result]
 
     async def last_position(self) -> int:
         async with self.reader.connect() as conn:
@@ -155,6 +225,33 @@ class SqlEventStore:
     async def close(self) -> None:
         if self._flusher is not None:
             await asyncio.gather(self._flusher, return_exceptions=True)
+
+
+def _stored(row: Sequence[Any]) -> StoredEvent:
+    # Keywords spelled out: about 8x faster than StoredEvent(**dict(zip(_FIELDS, row))).
+    return StoredEvent(
+        position=row[0],
+        event_id=row[1],
+        stream_id=row[2],
+        stream_type=row[3],
+        version=row[4],
+        event_type=row[5],
+        schema_version=row[6],
+        payload=row[7],
+        tenant_id=row[8],
+        actor_id=row[9],
+        correlation_id=row[10],
+        causation_id=row[11],
+        recorded_at=row[12],
+    )
+
+
+def _deliver(group: list[_Request], outcomes: list[list[int] | Exception]) -> None:
+    for request, outcome in zip(group, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            _fail(request, outcome)
+        elif not request.future.done():
+            request.future.set_result(outcome)
 
 
 def _fail(request: _Request, exc: Exception) -> None:
@@ -181,14 +278,71 @@ async def _existing_ids(conn: AsyncConnection, event_ids: list[str]) -> dict[str
     return {event_id: (position, stream_id) for event_id, position, stream_id in await conn.execute(query)}
 
 
+def _write_group_sqlite(driver: Any, group: list[_Request], now: int) -> list[list[int] | Exception]:
+    """One group's transaction, run on aiosqlite's connection thread (the only thread that may
+    touch its sqlite3 connection). The driver connection runs in autocommit mode (see
+    sql_engine), so the BEGIN IMMEDIATE and COMMIT here are the transaction."""
+    db: sqlite3.Connection = driver._conn
+    stream_ids = list({a.stream_id for r in group for a in r.appends})
+    event_ids = [e.event_id for r in group for a in r.appends for e in a.events]
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        versions: dict[str, int] = {}
+        for chunk in _chunks(stream_ids):
+            found = db.execute(_sqlite_versions_query(len(chunk)), chunk)
+            versions.update((row[0], row[1]) for row in found if row[1] is not None)
+        existing: dict[str, tuple[int, str]] = {}
+        for chunk in _chunks(event_ids):
+            found = db.execute(_sqlite_existing_query(len(chunk)), chunk)
+            existing.update((row[0], (row[1], row[2])) for row in found)
+        head = db.execute(_SQLITE_HEAD).fetchone()[0]
+        rows, outcomes = _plan(group, versions, existing, head, now)
+        if rows:
+            db.executemany(_SQLITE_INSERT, rows)
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    return outcomes
+
+
+def _chunks(values: list[str]) -> list[list[str]]:
+    return [values[i : i + _SQLITE_MAX_PARAMS] for i in range(0, len(values), _SQLITE_MAX_PARAMS)]
+
+
+def _plan(
+    group: list[_Request],
+    versions: dict[str, int],
+    existing: dict[str, tuple[int, str]],
+    head: int,
+    now: int,
+) -> tuple[list[Row], list[list[int] | Exception]]:
+    """Rows to insert for a group, and each request's outcome: its positions or its error."""
+    rows: list[Row] = []
+    outcomes: list[list[int] | Exception] = []
+    for request in group:
+        outcome = _decide(request.appends, versions, existing, head, now)
+        if isinstance(outcome, tuple):
+            new_rows, new_versions = outcome
+            rows.extend(new_rows)
+            versions.update(new_versions)
+            # A retry of this very append later in the group must get the same answer.
+            existing.update({r[1]: (r[0], r[2]) for r in new_rows})  # type: ignore[misc]
+            head += len(new_rows)
+            outcomes.append([r[0] for r in new_rows])  # type: ignore[misc]
+        else:
+            outcomes.append(outcome)
+    return rows, outcomes
+
+
 def _decide(
     appends: Sequence[StreamAppend],
     versions: dict[str, int],
     existing: dict[str, tuple[int, str]],
-    taken: set[str],
     head: int,
     now: int,
-) -> tuple[list[dict[str, object]], dict[str, int]] | list[int] | Exception:
+) -> tuple[list[Row], dict[str, int]] | list[int] | Exception:
     """Rows to insert for one request, the positions of its earlier identical append, or its error."""
     ids = [(a.stream_id, e.event_id) for a in appends for e in a.events]
     known = [existing.get(event_id) for _, event_id in ids]
@@ -196,10 +350,10 @@ def _decide(
         if all(k is not None and k[1] == stream_id for k, (stream_id, _) in zip(known, ids, strict=True)):
             return [k[0] for k in known if k is not None]  # a retried append: same answer, no new rows
         return EventIdConflict(ids[0][0], None, -1)
-    if len({event_id for _, event_id in ids}) != len(ids) or any(event_id in taken for _, event_id in ids):
+    if len({event_id for _, event_id in ids}) != len(ids):
         return EventIdConflict(ids[0][0], None, -1)
     new_versions: dict[str, int] = {}
-    rows: list[dict[str, object]] = []
+    rows: list[Row] = []
     for a in appends:
         current = new_versions.get(a.stream_id, versions.get(a.stream_id, 0))
         if a.expected_version is not None and a.expected_version != current:
@@ -209,21 +363,21 @@ def _decide(
             current += 1
             head += 1
             rows.append(
-                {
-                    "position": head,
-                    "event_id": e.event_id,
-                    "stream_id": a.stream_id,
-                    "stream_type": stream_type,
-                    "version": current,
-                    "event_type": e.event_type,
-                    "schema_version": e.schema_version,
-                    "payload": e.payload,
-                    "tenant_id": e.tenant_id,
-                    "actor_id": e.actor_id,
-                    "correlation_id": e.correlation_id,
-                    "causation_id": e.causation_id,
-                    "recorded_at": e.recorded_at or now,
-                }
+                (
+                    head,
+                    e.event_id,
+                    a.stream_id,
+                    stream_type,
+                    current,
+                    e.event_type,
+                    e.schema_version,
+                    e.payload,
+                    e.tenant_id,
+                    e.actor_id,
+                    e.correlation_id,
+                    e.causation_id,
+                    e.recorded_at or now,
+                )
             )
         new_versions[a.stream_id] = current
     return rows, new_versions

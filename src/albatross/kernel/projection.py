@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Sequence
@@ -156,9 +157,8 @@ class ProjectionRunner:
                 )
             if self.running:
                 async with self._progress:
-                    try:
-                        await asyncio.wait_for(self._progress.wait(), min(left, 0.25))
-                    except TimeoutError:
-                        pass
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(min(left, 0.25)):
+                            await self._progress.wait()
             else:
                 await asyncio.sleep(min(left, 0.05))

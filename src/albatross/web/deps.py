@@ -11,7 +11,7 @@ from litestar.params import Parameter
 
 from albatross.identity.commands import authenticate
 from albatross.identity.policy import Principal
-from albatross.kernel import Context, Forbidden, NotAuthenticated
+from albatross.kernel import Context, Forbidden, InvalidInput, NotAuthenticated
 from albatross.services import Services
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -49,14 +49,21 @@ def provide_context(request: Request[Any, Any, Any], principal: Principal) -> Co
 
 async def wait_for_position(
     services: Services,
-    min_position: int | None = Parameter(
+    min_position: int = Parameter(
         query="min_position",
         ge=0,
-        required=False,
-        default=None,
-        description="Wait (bounded) until read models include this log position; 503 if they do not in time.",
+        default=0,
+        description="Wait (bounded) until read models include this log position; 503 if they do not in time, "
+        "400 if the log has not reached it.",
     ),
-) -> int | None:
+) -> int:
     if min_position:
+        # A position the log has not reached could only time out: that is the caller's mistake, not ours.
+        head = await services.store.last_position()
+        if min_position > head:
+            raise InvalidInput(
+                f"The log has not reached position {min_position} (it is at {head}).",
+                fields={"min_position": f"at most {head}"},
+            )
         await services.runner.wait_for(min_position, services.settings.read_wait_seconds)
     return min_position

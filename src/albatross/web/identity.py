@@ -137,7 +137,7 @@ class TenantController(Controller):
         self,
         principal: Principal,
         services: Services,
-        consistent: int | None,
+        consistent: int,
         limit: int = Parameter(ge=1, le=200, default=50),
         offset: int = Parameter(ge=0, le=1_000_000, default=0),
     ) -> TenantPage:
@@ -149,7 +149,7 @@ class TenantController(Controller):
 
     @get("/{tenant_id:str}", responses=responses(400, 401, 403, 404, 503))
     async def read(
-        self, tenant_id: str, principal: Principal, services: Services, consistent: int | None
+        self, tenant_id: str, principal: Principal, services: Services, consistent: int
     ) -> TenantView:
         authorize(principal, Action.READ_TENANT, tenant_id)
         return await queries.get_tenant(services.reader, tenant_id)

@@ -155,7 +155,10 @@ def responses(*statuses: int) -> dict[int, ResponseSpec]:
     """OpenAPI entries for the problems an endpoint can answer."""
     return {
         s: ResponseSpec(
-            data_container=Problem, media_type=MEDIA_TYPE, description=TYPE_OF_STATUS.get(s, "error")
+            data_container=Problem,
+            media_type=MEDIA_TYPE,
+            description=TYPE_OF_STATUS.get(s, "error"),
+            generate_examples=False,  # random examples would contradict the status documented here
         )
         for s in statuses
     }

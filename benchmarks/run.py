@@ -1,0 +1,509 @@
+"""Albatross's SQLite event store against the `eventsourcing` library's SQLite recorder.
+
+Run with `./dev bench` (or `.venv/bin/python benchmarks/run.py`). Every workload has a fixed
+size and runs on a fresh SQLite file in a temporary directory; the figures are only comparable
+within one run on one machine. Events are built before the clock starts, so the figures are
+those of the stores, not of building events.
+
+Workloads:
+  * appends of one event, and of 100-event batches, by 1 and by 32 concurrent appenders, each
+    appender writing its own stream sequentially with the right expected version;
+  * loading a 1,000-event Tenant through UnitOfWork.load (read, decode, fold);
+  * rebuilding the identity read models from a log of 24,000 identity events;
+  * the same appends on eventsourcing's SQLiteApplicationRecorder, from 1 and 32 threads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import math
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+PAYLOAD = bytes(range(100))  # ~100-byte payload, the same bytes for both stores
+CONCURRENCY = 32
+
+REPEATS = 3  # runs per workload, interleaved between the two stores; the median is reported
+
+
+@dataclass(frozen=True)
+class Workload:
+    kind: str
+    appenders: int  # asyncio tasks for Albatross, threads for eventsourcing
+    size: int  # events per append
+    per_appender: int  # appends per appender, in sequence
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}, {self.appenders}"
+
+
+# Fixed counts, not durations, so every run does the same work.
+APPEND_WORKLOADS = [
+    Workload("single event", 1, 1, 3000),
+    Workload("single event", CONCURRENCY, 1, 250),
+    Workload("100-event batch", 1, 100, 200),
+    Workload("100-event batch", CONCURRENCY, 100, 20),
+]
+LOAD_STREAM_EVENTS = 1000
+LOAD_REPEATS = 25
+REBUILD_TENANTS = 2000
+REBUILD_RENAMES = 9  # per tenant: 2,000 x (1 + 9) tenant events
+REBUILD_USERS = 2000  # 2,000 x (UserRegistered + PasswordSet)
+REBUILD_TOTAL = REBUILD_TENANTS * (1 + REBUILD_RENAMES) + REBUILD_USERS * 2
+
+TARGET_SINGLE_RATIO = 2.0  # ours, 32 appenders, single events >= 2x the peer's single-append rate
+TARGET_REBUILD = 20_000  # events/s
+
+
+def sig3(x: float) -> str:
+    """x with 3 significant digits, thousands separated (12,300; 4.56; 0.0789)."""
+    if x == 0 or not math.isfinite(x):
+        return str(x)
+    decimals = 2 - math.floor(math.log10(abs(x)))
+    rounded = round(x, decimals)
+    if decimals <= 0:
+        return f"{int(rounded):,}"
+    return f"{rounded:,.{decimals}f}"
+
+
+@dataclass
+class Result:
+    label: str
+    appends: int
+    events: int
+    seconds: float
+
+    @property
+    def appends_per_s(self) -> float:
+        return self.appends / self.seconds
+
+    @property
+    def events_per_s(self) -> float:
+        return self.events / self.seconds
+
+
+# ---------------------------------------------------------------- Albatross
+
+
+def _new_events(count: int) -> list:
+    from albatross.kernel import NewEvent
+
+    return [
+        NewEvent(
+            event_id=str(uuid.uuid4()),
+            event_type="BenchEvent",
+            schema_version=1,
+            payload=PAYLOAD,
+            recorded_at=1,
+        )
+        for _ in range(count)
+    ]
+
+
+async def _open_store(directory: str):  # type: ignore[no-untyped-def]
+    from albatross.adapters.sql_engine import create_engines
+    from albatross.adapters.sql_event_store import SqlEventStore
+    from albatross.adapters.sql_migrations import upgrade
+
+    writer, reader = create_engines(f"sqlite+aiosqlite:///{directory}/albatross.db")
+    await upgrade(writer)
+    return SqlEventStore(writer, reader), writer, reader
+
+
+async def _close_store(store, writer, reader) -> None:  # type: ignore[no-untyped-def]
+    await store.close()
+    await writer.dispose()
+    await reader.dispose()
+
+
+async def ours_appends(w: Workload) -> Result:
+    appenders, size, per_appender = w.appenders, w.size, w.per_appender
+    with tempfile.TemporaryDirectory(prefix="albatross-bench-") as directory:
+        store, writer, reader = await _open_store(directory)
+        try:
+            plans = [
+                (f"bench-{uuid.uuid4()}", [_new_events(size) for _ in range(per_appender)])
+                for _ in range(appenders)
+            ]
+            # Warm the connections and statement caches on a stream nobody times.
+            await store.append("warmup-0", 0, _new_events(size))
+            await store.read_stream("warmup-0")
+
+            async def appender(stream_id: str, batches: list) -> None:
+                version = 0
+                for events in batches:
+                    await store.append(stream_id, version, events)
+                    version += len(events)
+
+            gc.collect()
+            start = time.perf_counter()
+            await asyncio.gather(*(appender(s, b) for s, b in plans))
+            seconds = time.perf_counter() - start
+            total = appenders * per_appender
+            assert await store.last_position() == size + total * size, "events went missing"
+            return Result(w.label, total, total * size, seconds)
+        finally:
+            await _close_store(store, writer, reader)
+
+
+async def ours_load() -> tuple[float, float, float]:
+    """(first load ms, median ms, best ms) of a Tenant with 1 TenantCreated + 999 TenantRenamed."""
+    from albatross.identity.domain import Tenant, TenantCreated, TenantRenamed
+    from albatross.kernel import Context, EventCodec, NewEvent, UnitOfWork, registry
+
+    codec = EventCodec(registry)
+    with tempfile.TemporaryDirectory(prefix="albatross-bench-") as directory:
+        store, writer, reader = await _open_store(directory)
+        try:
+            tenant_id = str(uuid.uuid4())
+            domain_events = [TenantCreated(tenant_id=tenant_id, name="Albatross Air", icao="ABA")]
+            domain_events += [
+                TenantRenamed(name=f"Albatross Air {i:04d}") for i in range(1, LOAD_STREAM_EVENTS)
+            ]
+            new = [
+                NewEvent(
+                    event_id=str(uuid.uuid4()),
+                    event_type=e.event_type,
+                    schema_version=e.schema_version,
+                    payload=codec.encode(e),
+                    tenant_id=tenant_id,
+                    actor_id=str(uuid.uuid4()),
+                    correlation_id=uuid.uuid4().hex,
+                    recorded_at=1_700_000_000_000_000 + i,
+                )
+                for i, e in enumerate(domain_events)
+            ]
+            stream_id = Tenant.stream_id(tenant_id)
+            for i in range(0, len(new), 100):
+                await store.append(stream_id, i, new[i : i + 100])
+            timings = []
+            for _ in range(LOAD_REPEATS):
+                start = time.perf_counter()
+                tenant = await UnitOfWork(store, codec, Context()).load(Tenant, tenant_id)
+                timings.append((time.perf_counter() - start) * 1000)
+                assert tenant.version == LOAD_STREAM_EVENTS
+                assert tenant.name == f"Albatross Air {LOAD_STREAM_EVENTS - 1:04d}"
+            return timings[0], statistics.median(timings), min(timings)
+        finally:
+            await _close_store(store, writer, reader)
+
+
+async def _check_read_models(reader, tenants, users) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    async with reader.connect() as conn:
+        tenant_rows = (await conn.execute(select(func.count()).select_from(tenants))).scalar_one()
+        renamed = (
+            await conn.execute(
+                select(func.count())
+                .select_from(tenants)
+                .where(
+                    tenants.c.name.like(f"% mark {REBUILD_RENAMES}"), tenants.c.version == 1 + REBUILD_RENAMES
+                )
+            )
+        ).scalar_one()
+        with_password = (
+            await conn.execute(
+                select(func.count()).select_from(users).where(users.c.password_changed_at.is_not(None))
+            )
+        ).scalar_one()
+    assert tenant_rows == renamed == REBUILD_TENANTS, (tenant_rows, renamed)
+    assert with_password == REBUILD_USERS, with_password
+
+
+async def ours_rebuild(repeats: int) -> list[Result]:
+    """Builds an identity log through the store, then times runner.rebuild() `repeats` times."""
+    from albatross.bootstrap import build_services
+    from albatross.config import load_settings
+    from albatross.identity.domain import PasswordSet, TenantCreated, TenantRenamed, UserRegistered
+    from albatross.identity.projections import tenants, users
+    from albatross.kernel import NewEvent, StreamAppend
+
+    with tempfile.TemporaryDirectory(prefix="albatross-bench-") as directory:
+        services = await build_services(load_settings(environ={"ALBATROSS_DATA_DIR": directory}))
+        try:
+            store, codec = services.store, services.codec
+            tenant_ids = [str(uuid.uuid4()) for _ in range(REBUILD_TENANTS)]
+            user_ids = [str(uuid.uuid4()) for _ in range(REBUILD_USERS)]
+            versions: dict[str, int] = {}
+            recorded = iter(range(1_700_000_000_000_000, 1_800_000_000_000_000))
+
+            def change(stream_id: str, tenant_id: str | None, event) -> StreamAppend:  # type: ignore[no-untyped-def]
+                version = versions.get(stream_id, 0)
+                versions[stream_id] = version + 1
+                new = NewEvent(
+                    event_id=str(uuid.uuid4()),
+                    event_type=event.event_type,
+                    schema_version=event.schema_version,
+                    payload=codec.encode(event),
+                    tenant_id=tenant_id,
+                    actor_id=user_ids[0],
+                    correlation_id=uuid.uuid4().hex,
+                    recorded_at=next(recorded),
+                )
+                return StreamAppend(stream_id, version, [new])
+
+            # Rounds over every tenant, so each 1,000-event batch touches many tenant rows.
+            rounds: list[list[StreamAppend]] = [
+                [
+                    change(
+                        f"tenant-{t}",
+                        t,
+                        TenantCreated(tenant_id=t, name=f"Airline {n:05d}", icao="ABC"),
+                    )
+                    for n, t in enumerate(tenant_ids)
+                ],
+                [
+                    change(
+                        f"user-{u}",
+                        tenant_ids[n % REBUILD_TENANTS],
+                        UserRegistered(
+                            user_id=u,
+                            username=f"pilot{n:05d}",
+                            role="pilot",
+                            tenant_id=tenant_ids[n % REBUILD_TENANTS],
+                        ),
+                    )
+                    for n, u in enumerate(user_ids)
+                ],
+            ]
+            for r in range(1, REBUILD_RENAMES + 1):
+                rounds.append(
+                    [
+                        change(f"tenant-{t}", t, TenantRenamed(name=f"Airline {n:05d} mark {r}"))
+                        for n, t in enumerate(tenant_ids)
+                    ]
+                )
+                if r == REBUILD_RENAMES // 2:
+                    rounds.append(
+                        [
+                            change(
+                                f"user-{u}",
+                                tenant_ids[n % REBUILD_TENANTS],
+                                PasswordSet(
+                                    password_hash="$argon2id$v=19$m=65536,t=3,p=4$" + "x" * 60,
+                                    must_change=False,
+                                    revoke_sessions_before=1_700_000_000_000_000,
+                                ),
+                            )
+                            for n, u in enumerate(user_ids)
+                        ]
+                    )
+            for appends in rounds:
+                for i in range(0, len(appends), 250):
+                    await store.append_streams(appends[i : i + 250])
+            assert await store.last_position() == REBUILD_TOTAL
+
+            results = []
+            for _ in range(repeats):
+                gc.collect()
+                start = time.perf_counter()
+                applied = await services.runner.rebuild()
+                seconds = time.perf_counter() - start
+                assert applied == REBUILD_TOTAL, applied
+                await _check_read_models(services.reader, tenants, users)
+                results.append(Result("projection rebuild", 0, applied, seconds))
+            return results
+        finally:
+            await services.close()
+
+
+# ---------------------------------------------------------------- the peer: eventsourcing
+
+
+def peer_appends(w: Workload) -> Result:
+    threads, size, per_thread = w.appenders, w.size, w.per_appender
+    from eventsourcing.persistence import StoredEvent
+    from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
+
+    with tempfile.TemporaryDirectory(prefix="eventsourcing-bench-") as directory:
+        # Enough connections for every thread, so no thread waits on the pool itself.
+        datastore = SQLiteDatastore(str(Path(directory) / "es.db"), pool_size=threads, max_overflow=0)
+        try:
+            recorder = SQLiteApplicationRecorder(datastore)
+            recorder.create_table()
+            topic = "benchmarks:BenchEvent"
+
+            def batches(originator: uuid.UUID) -> list[list[StoredEvent]]:
+                return [
+                    [
+                        StoredEvent(
+                            originator_id=originator,
+                            originator_version=n * size + i + 1,
+                            topic=topic,
+                            state=PAYLOAD,
+                        )
+                        for i in range(size)
+                    ]
+                    for n in range(per_thread)
+                ]
+
+            recorder.insert_events(batches(uuid.uuid4())[0])  # warm-up, untimed
+            plans = [batches(uuid.uuid4()) for _ in range(threads)]
+            barrier = threading.Barrier(threads + 1)
+            errors: list[BaseException] = []
+
+            def work(plan: list[list[StoredEvent]]) -> None:
+                barrier.wait()
+                try:
+                    for events in plan:
+                        recorder.insert_events(events)
+                except BaseException as exc:
+                    errors.append(exc)
+
+            workers = [threading.Thread(target=work, args=(p,)) for p in plans]
+            for t in workers:
+                t.start()
+            gc.collect()
+            barrier.wait()
+            start = time.perf_counter()
+            for t in workers:
+                t.join()
+            seconds = time.perf_counter() - start
+            if errors:
+                raise errors[0]
+            total = threads * per_thread
+            assert recorder.max_notification_id() == size + total * size, "events went missing"
+            return Result(w.label, total, total * size, seconds)
+        finally:
+            datastore.close()
+
+
+# ---------------------------------------------------------------- report
+
+
+def median_result(results: list[Result]) -> Result:
+    """The run with the median time (the runs have the same counts)."""
+    return sorted(results, key=lambda r: r.seconds)[len(results) // 2]
+
+
+def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    print(f"\n{title}")
+    print(line(header))
+    print("-" * len(line(header)))
+    for r in rows:
+        print(line(r))
+
+
+def progress(message: str) -> None:
+    print(f"  {message}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=REPEATS, help="runs per workload (median reported)")
+    args = parser.parse_args(argv)
+    repeats = max(1, args.repeats)
+
+    from importlib.metadata import version
+
+    import albatross.identity.domain  # noqa: F401  (registers the identity events)
+
+    began = time.perf_counter()
+    print(
+        f"Albatross SqlEventStore (SQLite, aiosqlite) vs eventsourcing {version('eventsourcing')} "
+        f"SQLiteApplicationRecorder; Python {sys.version.split()[0]}; {len(PAYLOAD)}-byte payloads; "
+        f"a fresh SQLite file per run; each figure is the median of {repeats} runs.",
+        flush=True,
+    )
+    ours: dict[str, list[Result]] = {w.label: [] for w in APPEND_WORKLOADS}
+    peer: dict[str, list[Result]] = {w.label: [] for w in APPEND_WORKLOADS}
+    for n in range(repeats):  # interleaved, so a noisy moment hits both stores alike
+        for w in APPEND_WORKLOADS:
+            ours[w.label].append(asyncio.run(ours_appends(w)))
+        for w in APPEND_WORKLOADS:
+            peer[w.label].append(peer_appends(w))
+        progress(f"appends, run {n + 1} of {repeats}: {time.perf_counter() - began:.0f} s")
+    first_ms, median_ms, best_ms = asyncio.run(ours_load())
+    progress(f"load: {time.perf_counter() - began:.0f} s")
+    rebuilds = asyncio.run(ours_rebuild(repeats))
+    progress(f"rebuild: {time.perf_counter() - began:.0f} s")
+
+    header = ["workload", "concurrency", "appends", "events", "seconds", "appends/s", "events/s"]
+    for title, results, unit in (
+        ("Albatross SqlEventStore (group commit)", ours, "asyncio tasks"),
+        ("eventsourcing SQLiteApplicationRecorder", peer, "threads"),
+    ):
+        rows = []
+        for w in APPEND_WORKLOADS:
+            r = median_result(results[w.label])
+            rows.append(
+                [
+                    w.kind,
+                    f"{w.appenders} {unit if w.appenders > 1 else unit[:-1]}",
+                    f"{r.appends:,}",
+                    f"{r.events:,}",
+                    sig3(r.seconds),
+                    sig3(r.appends_per_s),
+                    sig3(r.events_per_s),
+                ]
+            )
+        table(title, header, rows)
+
+    print(f"\nLoad of a {LOAD_STREAM_EVENTS:,}-event Tenant (UnitOfWork.load = read_stream + decode + fold)")
+    print(
+        f"  {LOAD_REPEATS} loads: first {sig3(first_ms)} ms, median {sig3(median_ms)} ms, best {sig3(best_ms)} ms"
+    )
+
+    rebuild = median_result(rebuilds)
+    print(
+        f"\nProjection rebuild (runner.rebuild(): reset + replay of {REBUILD_TOTAL:,} identity events = "
+        f"{REBUILD_TENANTS:,} tenants x (TenantCreated + {REBUILD_RENAMES} TenantRenamed) "
+        f"+ {REBUILD_USERS:,} users x (UserRegistered + PasswordSet))"
+    )
+    print(
+        f"  {sig3(rebuild.seconds)} s, {sig3(rebuild.events_per_s)} events/s "
+        f"(runs: {', '.join(sig3(r.events_per_s) for r in rebuilds)})"
+    )
+
+    rows = []
+    for w in APPEND_WORKLOADS:
+        o, p = median_result(ours[w.label]), median_result(peer[w.label])
+        rows.append([w.kind, str(w.appenders), sig3(o.appends_per_s / p.appends_per_s)])
+    table(
+        "Ratios, Albatross / eventsourcing (appends/s; events/s gives the same ratio)",
+        ["workload", "appenders or threads", "ratio"],
+        rows,
+    )
+
+    single = [w for w in APPEND_WORKLOADS if w.size == 1]
+    peer_rates = {w.appenders: median_result(peer[w.label]).appends_per_s for w in single}
+    peer_best = max(peer_rates.values())
+    ours_32 = median_result(ours[single[-1].label]).appends_per_s
+    ratio = ours_32 / peer_best
+    single_ok = ratio >= TARGET_SINGLE_RATIO
+    rebuild_ok = rebuild.events_per_s >= TARGET_REBUILD
+    print("\nTargets")
+    print(
+        f"  [{'MET' if single_ok else 'NOT MET'}] single-event appends with {CONCURRENCY} appenders: "
+        f"{sig3(ours_32)}/s = {sig3(ratio)}x the peer's best single-append rate "
+        f"({sig3(peer_best)}/s; it did {sig3(peer_rates[1])}/s from 1 thread, "
+        f"{sig3(peer_rates[CONCURRENCY])}/s from {CONCURRENCY}); target >= {TARGET_SINGLE_RATIO:g}x"
+    )
+    print(
+        f"  [{'MET' if rebuild_ok else 'NOT MET'}] projection rebuild: {sig3(rebuild.events_per_s)} events/s; "
+        f"target >= {TARGET_REBUILD:,} events/s"
+    )
+    print(f"\nTotal time {time.perf_counter() - began:.0f} s")
+    return 0 if single_ok and rebuild_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

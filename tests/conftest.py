@@ -1,0 +1,64 @@
+"""Shared fixtures: event stores (one per adapter), services wired like production."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from albatross.adapters.memory import InMemoryEventStore
+from albatross.adapters.sql_engine import create_engines
+from albatross.adapters.sql_event_store import SqlEventStore
+from albatross.adapters.sql_migrations import upgrade
+
+from albatross.bootstrap import build_services
+from albatross.config import load_settings
+from albatross.kernel import EventStore, NewEvent
+from albatross.services import Services
+
+EVENT_STORES = ["memory", "sqlite"]
+
+
+async def make_store(kind: str, tmp_path: Path) -> EventStore:
+    if kind == "memory":
+        return InMemoryEventStore()
+    if kind == "sqlite":
+        writer, reader = create_engines(f"sqlite+aiosqlite:///{tmp_path / f'store-{uuid.uuid4().hex}.db'}")
+        await upgrade(writer)
+        return SqlEventStore(writer, reader)
+    raise ValueError(kind)
+
+
+async def close_store(store: EventStore) -> None:
+    await store.close()
+    if isinstance(store, SqlEventStore):
+        await store.writer.dispose()
+        await store.reader.dispose()
+
+
+@pytest.fixture(params=EVENT_STORES)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[EventStore]:
+    """Every EventStore adapter; contract tests run once per adapter."""
+    s = await make_store(request.param, tmp_path)
+    yield s
+    await close_store(s)
+
+
+def new_event(event_type: str = "Tested", payload: bytes = b"x" * 100, **kw: object) -> NewEvent:
+    return NewEvent(
+        event_id=str(uuid.uuid4()),
+        event_type=event_type,
+        schema_version=1,
+        payload=payload,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+async def services(tmp_path: Path) -> AsyncIterator[Services]:
+    """Services on a fresh SQLite file, wired by the composition root."""
+    settings = load_settings(environ={"ALBATROSS_DATA_DIR": str(tmp_path / "data")})
+    s = await build_services(settings)
+    yield s
+    await s.close()

@@ -1,0 +1,67 @@
+"""An app over fresh services, and an admin who has replaced the one-time password."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from albatross.bootstrap import build_services
+from albatross.config import load_settings
+from albatross.identity.commands import handle_create_platform_admin
+from albatross.services import Services
+from albatross.web.app import create_app
+
+ADMIN_PASSWORD = "a long and new password"
+
+
+@dataclass
+class Api:
+    client: httpx.AsyncClient
+    services: Services
+    one_time_password: str
+    runner: asyncio.Task[None]
+
+    async def login(self, username: str, password: str) -> dict[str, str]:
+        response = await self.client.post(
+            "/api/v1/auth/login", json={"username": username, "password": password}
+        )
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+@pytest.fixture
+async def api(tmp_path: Path) -> AsyncIterator[Api]:
+    settings = load_settings(
+        environ={"ALBATROSS_DATA_DIR": str(tmp_path / "data"), "ALBATROSS_READ_WAIT_SECONDS": "0.5"}
+    )
+    services = await build_services(settings)
+    password = await handle_create_platform_admin(services.identity)
+    assert password is not None
+    # The projection runner runs in this test's event loop, as `serve` runs it in the app's.
+    runner = asyncio.create_task(services.runner.run())
+    transport = httpx.ASGITransport(app=create_app(services, run_projections=False))
+    async with httpx.AsyncClient(transport=transport, base_url="http://albatross.test") as client:
+        yield Api(client, services, password, runner)
+    runner.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await runner
+    await services.close()
+
+
+@pytest.fixture
+async def admin(api: Api) -> dict[str, str]:
+    """Headers of the platform admin after the first-login password change."""
+    headers = await api.login("admin", api.one_time_password)
+    response = await api.client.post(
+        "/api/v1/auth/password",
+        json={"current_password": api.one_time_password, "new_password": ADMIN_PASSWORD},
+        headers=headers,
+    )
+    assert response.status_code == 204, response.text
+    return headers
