@@ -22,11 +22,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from albatross.adapters.sql_schema import events
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from albatross.adapters.sql_schema import events
 from albatross.kernel.errors import ConcurrencyError, EventIdConflict
 from albatross.kernel.store import NewEvent, StoredEvent, StreamAppend, stream_type_of
 
@@ -58,6 +58,9 @@ _SQLITE_INSERT = (
     f"INSERT INTO {events.name} ({', '.join(_FIELDS)}) VALUES ({', '.join('?' for _ in _FIELDS)})"  # noqa: S608
 )
 _SQLITE_HEAD = f"SELECT coalesce(max(position), 0) FROM {events.name}"  # noqa: S608
+_SQLITE_SELECT = f"SELECT {', '.join(_FIELDS)} FROM {events.name}"  # noqa: S608
+_SQLITE_READ_STREAM = f"{_SQLITE_SELECT} WHERE stream_id = ? AND version > ? ORDER BY version"
+_SQLITE_READ_ALL = f"{_SQLITE_SELECT} WHERE position > ? ORDER BY position LIMIT ?"
 _SQLITE_MAX_PARAMS = 500  # per IN (...) list; SQLite allows 32,766 variables, older builds 999
 
 
@@ -99,6 +102,7 @@ class SqlEventStore:
         self._flusher: asyncio.Task[None] | None = None
         # SQLite through aiosqlite: each group's transaction runs as one call on the driver's thread.
         self._direct = writer.dialect.name == "sqlite" and writer.dialect.driver == "aiosqlite"
+        self._direct_reads = reader.dialect.name == "sqlite" and reader.dialect.driver == "aiosqlite"
 
     async def append(
         self, stream_id: str, expected_version: int | None, events: Sequence[NewEvent]
@@ -198,6 +202,8 @@ class SqlEventStore:
                 await asyncio.sleep(0)  # the appenders just answered may queue their next appends
 
     async def read_stream(self, stream_id: str, after_version: int = 0) -> list[StoredEvent]:
+        if self._direct_reads:
+            return await self._read_sqlite(_SQLITE_READ_STREAM, (stream_id, after_version))
         query = (
             select(*_COLUMNS)
             .where(events.c.stream_id == stream_id, events.c.version > after_version)
@@ -208,6 +214,8 @@ class SqlEventStore:
             return [_stored(row) for row in result]
 
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
+        if self._direct_reads:
+            return await self._read_sqlite(_SQLITE_READ_ALL, (after_position, limit))
         query = (
             select(*_COLUMNS)
             .where(events.c.position > after_position)
@@ -217,6 +225,18 @@ class SqlEventStore:
         async with self.reader.connect() as conn:
             result = await conn.execute(query)
             return [_stored(row) for row in result]
+
+    async def _read_sqlite(self, sql: str, params: tuple[object, ...]) -> list[StoredEvent]:
+        """One SELECT (atomic on its own) as one call on a reader connection's driver thread."""
+        async with self.reader.connect() as conn:
+            driver = (await conn.get_raw_connection()).driver_connection
+            if callable(getattr(driver, "_execute", None)):
+                try:
+                    return await driver._execute(_select_stored, driver, sql, params)
+                except sqlite3.Error as exc:  # as SQLAlchemy would have raised it
+                    raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
+        self._direct_reads = False  # an aiosqlite without it: take the portable path
+        return await (self.read_stream if sql is _SQLITE_READ_STREAM else self.read_all)(*params)  # type: ignore[operator]
 
     async def last_position(self) -> int:
         async with self.reader.connect() as conn:
@@ -244,6 +264,11 @@ def _stored(row: Sequence[Any]) -> StoredEvent:
         causation_id=row[11],
         recorded_at=row[12],
     )
+
+
+def _select_stored(driver: Any, sql: str, params: tuple[object, ...]) -> list[StoredEvent]:
+    """Run on aiosqlite's connection thread."""
+    return [_stored(row) for row in driver._conn.execute(sql, params)]
 
 
 def _deliver(group: list[_Request], outcomes: list[list[int] | Exception]) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
-from albatross.adapters.sql_schema import checkpoints
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from albatross.adapters.sql_schema import checkpoints
 from albatross.readmodels import RowBatch
 
 

@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+
 from albatross.adapters.memory import InMemoryEventStore
 from albatross.adapters.sql_engine import create_engines
 from albatross.adapters.sql_event_store import SqlEventStore
 from albatross.adapters.sql_migrations import upgrade
-
 from albatross.bootstrap import build_services
 from albatross.config import load_settings
 from albatross.kernel import EventStore, NewEvent

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from albatross.adapters.sql_read_models import SqlReadModelStore
 from sqlalchemy import Column, Integer, MetaData, String, Table, select, update
 
+from albatross.adapters.sql_read_models import SqlReadModelStore
 from albatross.identity import commands
 from albatross.identity.policy import Principal
 from albatross.identity.projections import tenants, users

@@ -32,7 +32,7 @@ CHECKS = ",".join(
         "status_code_conformance",
     ]
 )
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 100
 SEED = 20240601
 STARTUP_SECONDS = 30.0
 RUN_TIMEOUT_SECONDS = 240.0

@@ -8,7 +8,8 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, Response, get, patch, post
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Body, Parameter
 
 from albatross.identity import commands, queries
 from albatross.identity.policy import Action, Principal, authorize, visible_tenant
@@ -21,6 +22,9 @@ from albatross.web.problems import responses
 POSITION_HEADER = "X-Albatross-Position"
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+
+# The request structs forbid unknown fields; this says so in the OpenAPI, which Litestar does not by itself.
+Strict = Body(schema_extra={"additionalProperties": False})
 
 
 class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -67,6 +71,10 @@ class Changed(msgspec.Struct, frozen=True):
     position: int
 
 
+# Litestar would document a 204 as a JSON `null`; it has no body and no content type.
+NO_CONTENT = {204: ResponseSpec(None, description=f"Done; the log position is in {POSITION_HEADER}")}
+
+
 def _no_content(position: int) -> Response[None]:
     return Response(None, status_code=204, headers={POSITION_HEADER: str(position)})
 
@@ -75,8 +83,8 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["auth"]
 
-    @post("/login", status_code=200, responses=responses(400, 401), security=[])
-    async def login(self, data: LoginRequest, services: Services) -> LoginResponse:
+    @post("/login", status_code=200, responses=responses(400, 401, 409, 413), security=[])
+    async def login(self, data: Annotated[LoginRequest, Strict], services: Services) -> LoginResponse:
         """Exchange a username and password for a bearer token."""
         result = await commands.handle_login(services.identity, data.username, data.password)
         return LoginResponse(
@@ -86,11 +94,15 @@ class AuthController(Controller):
     @post(
         "/password",
         status_code=204,
-        responses=responses(400, 401, 403, 409),
+        responses={**NO_CONTENT, **responses(400, 401, 403, 409, 413)},
         opt={ALLOW_ONE_TIME_PASSWORD: True},
     )
     async def change_password(
-        self, data: ChangePasswordRequest, principal: Principal, context: Context, services: Services
+        self,
+        data: Annotated[ChangePasswordRequest, Strict],
+        principal: Principal,
+        context: Context,
+        services: Services,
     ) -> Response[None]:
         """Change your own password; every other session of yours ends."""
         result = await commands.handle_change_password(
@@ -98,7 +110,12 @@ class AuthController(Controller):
         )
         return _no_content(result.position)
 
-    @post("/logout", status_code=204, responses=responses(401), opt={ALLOW_ONE_TIME_PASSWORD: True})
+    @post(
+        "/logout",
+        status_code=204,
+        responses={**NO_CONTENT, **responses(401, 409)},
+        opt={ALLOW_ONE_TIME_PASSWORD: True},
+    )
     async def logout(self, principal: Principal, context: Context, services: Services) -> Response[None]:
         """End this token's session at once."""
         result = await commands.handle_logout(services.identity, context, principal)
@@ -122,9 +139,13 @@ class TenantController(Controller):
     tags = ["tenants"]
     dependencies = {"consistent": Provide(wait_for_position)}
 
-    @post("/", status_code=201, responses=responses(400, 401, 403, 409))
+    @post("/", status_code=201, responses=responses(400, 401, 403, 409, 413))
     async def create(
-        self, data: CreateTenantRequest, principal: Principal, context: Context, services: Services
+        self,
+        data: Annotated[CreateTenantRequest, Strict],
+        principal: Principal,
+        context: Context,
+        services: Services,
     ) -> Created:
         """Create an airline (platform admins). The ICAO code is unique across the platform."""
         result = await commands.handle_create_tenant(
@@ -154,11 +175,11 @@ class TenantController(Controller):
         authorize(principal, Action.READ_TENANT, tenant_id)
         return await queries.get_tenant(services.reader, tenant_id)
 
-    @patch("/{tenant_id:str}", responses=responses(400, 401, 403, 404, 409))
+    @patch("/{tenant_id:str}", responses=responses(400, 401, 403, 404, 409, 413))
     async def rename(
         self,
         tenant_id: str,
-        data: RenameTenantRequest,
+        data: Annotated[RenameTenantRequest, Strict],
         principal: Principal,
         context: Context,
         services: Services,
