@@ -104,6 +104,10 @@ class SqlEventStore:
         self._direct = writer.dialect.name == "sqlite" and writer.dialect.driver == "aiosqlite"
         self._direct_reads = reader.dialect.name == "sqlite" and reader.dialect.driver == "aiosqlite"
 
+    def use_portable_path(self) -> None:
+        """Write and read through SQLAlchemy Core only, as on PostgreSQL (tests run both paths)."""
+        self._direct = self._direct_reads = False
+
     async def append(
         self, stream_id: str, expected_version: int | None, events: Sequence[NewEvent]
     ) -> list[int]:
@@ -119,9 +123,23 @@ class SqlEventStore:
         return await future
 
     async def _flush(self) -> None:
+        try:
+            await self._flush_queue()
+        finally:
+            # Cancelled (shutdown) or broken: nobody may wait forever for an answer.
+            while self._queue:
+                _fail(self._queue.popleft(), ConnectionError("the event store stopped before this append"))
+
+    async def _flush_queue(self) -> None:
         while self._queue:
             if self._direct:
-                await self._flush_sqlite()
+                try:
+                    await self._flush_sqlite()
+                except Exception as exc:
+                    # The connection could not be had (or given back): fail the next group, as
+                    # its own write would have failed, and try again for the rest.
+                    for request in self._next_group():
+                        _fail(request, exc)
                 # Whoever waits for the writer connection (read-model transactions) was woken
                 # when it went back to the pool: let them take it before we ask again.
                 await asyncio.sleep(0)
@@ -203,7 +221,9 @@ class SqlEventStore:
 
     async def read_stream(self, stream_id: str, after_version: int = 0) -> list[StoredEvent]:
         if self._direct_reads:
-            return await self._read_sqlite(_SQLITE_READ_STREAM, (stream_id, after_version))
+            found = await self._read_sqlite(_SQLITE_READ_STREAM, (stream_id, after_version))
+            if found is not None:
+                return found
         query = (
             select(*_COLUMNS)
             .where(events.c.stream_id == stream_id, events.c.version > after_version)
@@ -215,7 +235,9 @@ class SqlEventStore:
 
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
         if self._direct_reads:
-            return await self._read_sqlite(_SQLITE_READ_ALL, (after_position, limit))
+            found = await self._read_sqlite(_SQLITE_READ_ALL, (after_position, limit))
+            if found is not None:
+                return found
         query = (
             select(*_COLUMNS)
             .where(events.c.position > after_position)
@@ -226,17 +248,18 @@ class SqlEventStore:
             result = await conn.execute(query)
             return [_stored(row) for row in result]
 
-    async def _read_sqlite(self, sql: str, params: tuple[object, ...]) -> list[StoredEvent]:
-        """One SELECT (atomic on its own) as one call on a reader connection's driver thread."""
+    async def _read_sqlite(self, sql: str, params: tuple[object, ...]) -> list[StoredEvent] | None:
+        """One SELECT (atomic on its own) as one call on a reader connection's driver thread;
+        None if this driver can't (the caller then takes the portable path)."""
         async with self.reader.connect() as conn:
             driver = (await conn.get_raw_connection()).driver_connection
-            if callable(getattr(driver, "_execute", None)):
-                try:
-                    return await driver._execute(_select_stored, driver, sql, params)
-                except sqlite3.Error as exc:  # as SQLAlchemy would have raised it
-                    raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
-        self._direct_reads = False  # an aiosqlite without it: take the portable path
-        return await (self.read_stream if sql is _SQLITE_READ_STREAM else self.read_all)(*params)  # type: ignore[operator]
+            if not callable(getattr(driver, "_execute", None)):
+                self._direct_reads = False
+                return None
+            try:
+                return await driver._execute(_select_stored, driver, sql, params)
+            except sqlite3.Error as exc:  # as SQLAlchemy would have raised it
+                raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
 
     async def last_position(self) -> int:
         async with self.reader.connect() as conn:

@@ -1,16 +1,24 @@
 """Albatross's SQLite event store against the `eventsourcing` library's SQLite recorder.
 
-Run with `./dev bench` (or `.venv/bin/python benchmarks/run.py`). Every workload has a fixed
-size and runs on a fresh SQLite file in a temporary directory; the figures are only comparable
-within one run on one machine. Events are built before the clock starts, so the figures are
-those of the stores, not of building events.
+Run with `./dev bench` (or `.venv/bin/python benchmarks/run.py [--repeats N]`); it takes about
+half a minute on 2 cores. Workloads have fixed sizes, not durations. Each append workload runs
+REPEATS times, alternating between the two stores, each time on a fresh SQLite file in a
+temporary directory, and the median run is reported; the figures are only comparable within
+one run on one machine. Events are built before the clock starts, so the figures are those of
+the stores, not of building events. Every workload checks its result (no event lost, read
+models right), so a fast wrong answer fails the run.
 
 Workloads:
-  * appends of one event, and of 100-event batches, by 1 and by 32 concurrent appenders, each
-    appender writing its own stream sequentially with the right expected version;
-  * loading a 1,000-event Tenant through UnitOfWork.load (read, decode, fold);
-  * rebuilding the identity read models from a log of 24,000 identity events;
-  * the same appends on eventsourcing's SQLiteApplicationRecorder, from 1 and 32 threads.
+  * appends of one event, and of 100-event batches, by 1 and by 32 concurrent appenders (asyncio
+    tasks), each appender writing its own stream in sequence with the right expected version;
+  * loading a 1,000-event Tenant through UnitOfWork.load (read_stream, decode, fold);
+  * runner.rebuild() of the identity read models from a log of 24,000 identity events, REPEATS
+    times on the same log;
+  * the same appends on eventsourcing's SQLiteApplicationRecorder (SQLiteDatastore on a file,
+    a pool with a connection per thread), from 1 and 32 threads.
+
+Exits 1 when a target is not met: single-event appends with 32 appenders at least twice the
+peer's best single-append rate, and a rebuild of at least 20,000 events/s.
 """
 
 from __future__ import annotations

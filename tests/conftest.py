@@ -17,16 +17,21 @@ from albatross.config import load_settings
 from albatross.kernel import EventStore, NewEvent
 from albatross.services import Services
 
-EVENT_STORES = ["memory", "sqlite"]
+# "sqlite" runs each group commit as one call on aiosqlite's thread; "sqlite-portable" is the
+# SQLAlchemy Core path the PostgreSQL adapter shares. Both must keep the same contract.
+EVENT_STORES = ["memory", "sqlite", "sqlite-portable"]
 
 
 async def make_store(kind: str, tmp_path: Path) -> EventStore:
     if kind == "memory":
         return InMemoryEventStore()
-    if kind == "sqlite":
+    if kind in ("sqlite", "sqlite-portable"):
         writer, reader = create_engines(f"sqlite+aiosqlite:///{tmp_path / f'store-{uuid.uuid4().hex}.db'}")
         await upgrade(writer)
-        return SqlEventStore(writer, reader)
+        store = SqlEventStore(writer, reader)
+        if kind == "sqlite-portable":
+            store.use_portable_path()
+        return store
     raise ValueError(kind)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from albatross.config import Settings
 from albatross.identity.commands import IdentityDeps
-from albatross.kernel import Cache, EventCodec, EventDistribution, EventStore, Notifier, ProjectionRunner
+from albatross.kernel import Cache, EventCodec, EventDistribution, EventStore, ProjectionRunner
 
 
 @dataclass
@@ -25,7 +25,6 @@ class Services:
     """Read-model queries go through this engine."""
     identity: IdentityDeps
     readiness: Callable[[], Awaitable[dict[str, Any]]]
-    notifier: Notifier | None = None
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     async def close(self) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import msgspec
 
@@ -43,6 +45,8 @@ from albatross.kernel import (
 )
 from albatross.kernel.unit_of_work import now_us
 
+T = TypeVar("T")
+
 WRONG_CREDENTIALS = "Unknown username or wrong password."
 PLATFORM_ADMIN = "admin"
 
@@ -57,7 +61,9 @@ class IdentityDeps:
     auth_cache_seconds: int = 5
 
 
-async def _run(deps: IdentityDeps, ctx: Context, operation):  # type: ignore[no-untyped-def]
+async def _run(
+    deps: IdentityDeps, ctx: Context, operation: Callable[[UnitOfWork], Awaitable[T]]
+) -> CommandResult[T]:
     return await execute(deps.store, deps.codec, ctx, operation, distribution=deps.distribution)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from http import HTTPStatus
 from typing import Any
 
 import msgspec
@@ -111,6 +112,8 @@ def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException
             key = str(item.get("key") or "body")
             if key == "data":  # the body: name the field msgspec complained about
                 key = _field_in(message) or "body"
+                if message == "'data'":
+                    message = "A JSON body is required."
             errors.append(FieldError(key, message))
     detail = "; ".join(f"{e.field}: {e.message}" for e in errors) or str(exc.detail)
     return problem(400, "invalid-input", _TITLES["invalid-input"], detail, errors=errors)
@@ -130,7 +133,9 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
     status = exc.status_code
     type_ = TYPE_OF_STATUS.get(status, "http-error")
     headers = dict(exc.headers or {})
-    return problem(status, type_, str(exc.detail), headers=headers or None)
+    # The title stays the same for a type (RFC 9457); what varies goes into detail.
+    title = _TITLES.get(type_) or HTTPStatus(status).phrase
+    return problem(status, type_, title, str(exc.detail), headers=headers or None)
 
 
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
