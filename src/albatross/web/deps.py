@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
 
 from albatross.identity.commands import authenticate
 from albatross.identity.policy import Principal
@@ -30,7 +31,9 @@ def bearer_token(request: Request[Any, Any, Any]) -> str:
     return token.strip()
 
 
-async def provide_principal(request: Request[Any, Any, Any], services: Services) -> Principal:
+async def provide_principal(
+    request: Request[Any, Any, Any], services: NamedDependency[Services]
+) -> Principal:
     principal = await authenticate(services.identity, bearer_token(request))
     if principal.must_change_password and not request.route_handler.opt.get(ALLOW_ONE_TIME_PASSWORD):
         raise Forbidden(
@@ -40,7 +43,7 @@ async def provide_principal(request: Request[Any, Any, Any], services: Services)
     return principal
 
 
-def provide_context(request: Request[Any, Any, Any], principal: Principal) -> Context:
+def provide_context(request: Request[Any, Any, Any], principal: NamedDependency[Principal]) -> Context:
     """The command context; X-Request-ID (when well-formed) becomes the correlation id."""
     request_id = request.headers.get("x-request-id", "")
     correlation_id = request_id if _REQUEST_ID.match(request_id) else uuid.uuid4().hex
@@ -48,14 +51,15 @@ def provide_context(request: Request[Any, Any, Any], principal: Principal) -> Co
 
 
 async def wait_for_position(
-    services: Services,
-    min_position: int = Parameter(
-        query="min_position",
-        ge=0,
-        default=0,
-        description="Wait (bounded) until read models include this log position; 503 if they do not in time, "
-        "400 if the log has not reached it.",
-    ),
+    services: NamedDependency[Services],
+    min_position: Annotated[
+        int,
+        QueryParameter(
+            ge=0,
+            description="Wait (bounded) until read models include this log position; 503 if they do not in time, "
+            "400 if the log has not reached it.",
+        ),
+    ] = 0,
 ) -> int:
     if min_position:
         # A position the log has not reached could only time out: that is the caller's mistake, not ours.

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, Response, get, patch, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Body, Parameter
+from litestar.params import Body, FromPath, QueryParameter
 
 from albatross.identity import commands, queries
 from albatross.identity.policy import Action, Principal, authorize, visible_tenant
@@ -84,7 +84,9 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/login", status_code=200, responses=responses(400, 401, 409, 413), security=[])
-    async def login(self, data: Annotated[LoginRequest, Strict], services: Services) -> LoginResponse:
+    async def login(
+        self, data: Annotated[LoginRequest, Strict], services: NamedDependency[Services]
+    ) -> LoginResponse:
         """Exchange a username and password for a bearer token."""
         result = await commands.handle_login(services.identity, data.username, data.password)
         return LoginResponse(
@@ -100,9 +102,9 @@ class AuthController(Controller):
     async def change_password(
         self,
         data: Annotated[ChangePasswordRequest, Strict],
-        principal: Principal,
-        context: Context,
-        services: Services,
+        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
+        services: NamedDependency[Services],
     ) -> Response[None]:
         """Change your own password; every other session of yours ends."""
         result = await commands.handle_change_password(
@@ -116,14 +118,19 @@ class AuthController(Controller):
         responses={**NO_CONTENT, **responses(401, 409)},
         opt={ALLOW_ONE_TIME_PASSWORD: True},
     )
-    async def logout(self, principal: Principal, context: Context, services: Services) -> Response[None]:
+    async def logout(
+        self,
+        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
+        services: NamedDependency[Services],
+    ) -> Response[None]:
         """End this token's session at once."""
         result = await commands.handle_logout(services.identity, context, principal)
         return _no_content(result.position)
 
 
 @get("/api/v1/me", tags=["auth"], responses=responses(401), opt={ALLOW_ONE_TIME_PASSWORD: True})
-async def me(principal: Principal) -> Me:
+async def me(principal: NamedDependency[Principal]) -> Me:
     """Who the token belongs to."""
     return Me(
         principal.user_id,
@@ -143,9 +150,9 @@ class TenantController(Controller):
     async def create(
         self,
         data: Annotated[CreateTenantRequest, Strict],
-        principal: Principal,
-        context: Context,
-        services: Services,
+        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
+        services: NamedDependency[Services],
     ) -> Created:
         """Create an airline (platform admins). The ICAO code is unique across the platform."""
         result = await commands.handle_create_tenant(
@@ -156,11 +163,11 @@ class TenantController(Controller):
     @get("/", responses=responses(400, 401, 403, 503))
     async def list(
         self,
-        principal: Principal,
-        services: Services,
-        consistent: int,
-        limit: int = Parameter(ge=1, le=200, default=50),
-        offset: int = Parameter(ge=0, le=1_000_000, default=0),
+        principal: NamedDependency[Principal],
+        services: NamedDependency[Services],
+        consistent: NamedDependency[int],
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0, le=1_000_000)] = 0,
     ) -> TenantPage:
         """Airlines you may see, by name, a page at a time."""
         authorize(principal, Action.LIST_TENANTS)
@@ -170,7 +177,11 @@ class TenantController(Controller):
 
     @get("/{tenant_id:str}", responses=responses(400, 401, 403, 404, 503))
     async def read(
-        self, tenant_id: str, principal: Principal, services: Services, consistent: int
+        self,
+        tenant_id: FromPath[str],
+        principal: NamedDependency[Principal],
+        services: NamedDependency[Services],
+        consistent: NamedDependency[int],
     ) -> TenantView:
         authorize(principal, Action.READ_TENANT, tenant_id)
         return await queries.get_tenant(services.reader, tenant_id)
@@ -178,11 +189,11 @@ class TenantController(Controller):
     @patch("/{tenant_id:str}", responses=responses(400, 401, 403, 404, 409, 413))
     async def rename(
         self,
-        tenant_id: str,
+        tenant_id: FromPath[str],
         data: Annotated[RenameTenantRequest, Strict],
-        principal: Principal,
-        context: Context,
-        services: Services,
+        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
+        services: NamedDependency[Services],
     ) -> Changed:
         result = await commands.handle_rename_tenant(
             services.identity, context, principal, tenant_id, data.name
@@ -190,7 +201,12 @@ class TenantController(Controller):
         return Changed(result.position)
 
     @get("/{tenant_id:str}/history", responses=responses(401, 403, 404))
-    async def history(self, tenant_id: str, principal: Principal, services: Services) -> list[HistoryEntry]:
+    async def history(
+        self,
+        tenant_id: FromPath[str],
+        principal: NamedDependency[Principal],
+        services: NamedDependency[Services],
+    ) -> list[HistoryEntry]:
         """Every event of the airline's stream, oldest first, straight from the log."""
         authorize(principal, Action.READ_TENANT_HISTORY, tenant_id)
         return await queries.tenant_history(services.store, services.codec, tenant_id)

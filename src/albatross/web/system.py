@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 from litestar import Response, get
+from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 
 from albatross import __version__
@@ -34,7 +35,7 @@ class Readiness(msgspec.Struct, frozen=True):
     security=[],
     responses={503: ResponseSpec(data_container=Readiness, description="A dependency is not ready")},
 )
-async def ready(services: Services) -> Response[Readiness]:
+async def ready(services: NamedDependency[Services]) -> Response[Readiness]:
     """Adapters reachable, migrations applied, projections running (with their lag)."""
     checks = await services.readiness()
     ok = all(c.get("ok") for c in checks.values())
