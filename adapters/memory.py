@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import Sequence
 
 from albatross.kernel.errors import ConcurrencyError, EventIdConflict
-from albatross.kernel.store import NewEvent, StoredEvent, StreamAppend, stream_type_of
+from albatross.kernel.store import LogQuery, NewEvent, StoredEvent, StreamAppend, stream_type_of
 
 
 class InMemoryEventStore:
@@ -56,6 +56,15 @@ class InMemoryEventStore:
 
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
         return self._log[after_position : after_position + limit]
+
+    async def query(self, q: LogQuery) -> list[StoredEvent]:
+        found = []
+        for e in reversed(self._log):
+            if q.matches(e):
+                found.append(e)
+                if len(found) == q.limit:
+                    break
+        return found
 
     async def last_position(self) -> int:
         return len(self._log)

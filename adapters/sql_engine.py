@@ -19,6 +19,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # Freed bytes are overwritten: an erased person's key must not linger in the file.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from albatross.adapters.sql_schema import events
 from albatross.kernel.errors import ConcurrencyError, EventIdConflict
-from albatross.kernel.store import NewEvent, StoredEvent, StreamAppend, stream_type_of
+from albatross.kernel.store import LogQuery, NewEvent, StoredEvent, StreamAppend, stream_type_of
 
 log = logging.getLogger("albatross.eventstore")
 
@@ -260,6 +260,23 @@ class SqlEventStore:
                 return await driver._execute(_select_stored, driver, sql, params)
             except sqlite3.Error as exc:  # as SQLAlchemy would have raised it
                 raise DBAPIError.instance(sql, params, exc, sqlite3.Error) from exc
+
+    async def query(self, q: LogQuery) -> list[StoredEvent]:
+        conditions = [
+            column == value
+            for column, value in (
+                (events.c.tenant_id, q.tenant_id),
+                (events.c.event_type, q.event_type),
+                (events.c.actor_id, q.actor_id),
+                (events.c.stream_id, q.stream_id),
+            )
+            if value is not None
+        ]
+        if q.before_position is not None:
+            conditions.append(events.c.position < q.before_position)
+        query = select(*_COLUMNS).where(*conditions).order_by(events.c.position.desc()).limit(q.limit)
+        async with self.reader.connect() as conn:
+            return [_stored(row) for row in await conn.execute(query)]
 
     async def last_position(self) -> int:
         async with self.reader.connect() as conn:

@@ -48,3 +48,11 @@ checkpoints = Table(
     Column("name", String(100), primary_key=True),
     Column("position", BigInteger, nullable=False),
 )
+
+vault_keys = Table(
+    "vault_keys",
+    metadata,
+    Column("subject_id", String(64), primary_key=True),
+    Column("key", LargeBinary, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)

@@ -14,7 +14,7 @@ from albatross import __version__
 from albatross.__main__ import main
 from albatross.bootstrap import build_services
 from albatross.config import ConfigError, load_settings
-from albatross.identity.commands import handle_create_platform_admin, handle_login
+from albatross.identity.auth import handle_create_platform_admin, handle_login
 
 
 @pytest.fixture

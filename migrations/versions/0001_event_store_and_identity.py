@@ -1,4 +1,4 @@
-"""Event store, projection checkpoints, identity read models.
+"""Event store, projection checkpoints, identity read models, vault keys.
 
 Revision ID: 0001
 Revises:
@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.BigInteger, nullable=False),
         sa.Column("updated_at", sa.BigInteger, nullable=False),
         sa.Column("version", sa.BigInteger, nullable=False),
+        sa.Column("applications_open", sa.Boolean, nullable=False),
     )
     op.create_index("ix_rm_tenants_name", "rm_tenants", ["name"])
     op.create_table(
@@ -60,13 +61,26 @@ def upgrade() -> None:
         sa.Column("role", sa.String(20), nullable=False),
         sa.Column("tenant_id", sa.String(36), nullable=True),
         sa.Column("state", sa.String(20), nullable=False),
+        sa.Column("email", sa.String(254), nullable=True),
+        sa.Column("name", sa.String(100), nullable=True),
+        sa.Column("pilot_id", sa.String(20), nullable=True),
+        sa.Column("erased", sa.Boolean, nullable=False),
         sa.Column("created_at", sa.BigInteger, nullable=False),
+        sa.Column("updated_at", sa.BigInteger, nullable=False),
         sa.Column("password_changed_at", sa.BigInteger, nullable=True),
     )
     op.create_index("ix_rm_users_tenant", "rm_users", ["tenant_id"])
+    # Per-person encryption keys (crypto-shredding): outside the log, deleted on erasure.
+    op.create_table(
+        "vault_keys",
+        sa.Column("subject_id", sa.String(64), primary_key=True),
+        sa.Column("key", sa.LargeBinary, nullable=False),
+        sa.Column("created_at", sa.BigInteger, nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("vault_keys")
     op.drop_table("rm_users")
     op.drop_table("rm_tenants")
     op.drop_table("projection_checkpoints")

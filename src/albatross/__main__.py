@@ -92,7 +92,7 @@ async def _serve(settings: Settings, _: argparse.Namespace) -> int:
     import uvicorn
 
     from albatross.bootstrap import build_services
-    from albatross.identity.commands import PLATFORM_ADMIN, handle_create_platform_admin
+    from albatross.identity.auth import PLATFORM_ADMIN, handle_create_platform_admin
     from albatross.web.app import create_app
 
     print(f"Albatross {__version__}: data {_where(settings)}", flush=True)
@@ -145,7 +145,7 @@ async def _rebuild(settings: Settings, _: argparse.Namespace) -> int:
 
 async def _reset_password(settings: Settings, args: argparse.Namespace) -> int:
     from albatross.bootstrap import build_services
-    from albatross.identity.commands import handle_reset_password
+    from albatross.identity.auth import handle_reset_password
     from albatross.kernel import NotFound
 
     services = await build_services(settings, migrate=True)

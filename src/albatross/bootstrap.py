@@ -15,13 +15,12 @@ from albatross.adapters.memory import InMemoryEventStore, InProcessDistribution
 from albatross.adapters.sql_engine import create_engines
 from albatross.adapters.sql_event_store import SqlEventStore
 from albatross.adapters.sql_read_models import SqlReadModelStore
+from albatross.adapters.vault import SqlVault
 from albatross.config import Settings
 from albatross.identity.commands import IdentityDeps
-from albatross.identity.projections import PROJECTIONS as IDENTITY_PROJECTIONS
+from albatross.identity.projections import identity_projections
 from albatross.kernel import EventCodec, EventStore, ProjectionRunner, registry
 from albatross.services import Services
-
-PROJECTIONS = (*IDENTITY_PROJECTIONS,)
 
 
 def database_path(settings: Settings) -> Path | None:
@@ -56,13 +55,15 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> Service
     codec = EventCodec(registry)
     distribution = InProcessDistribution()
     read_models = SqlReadModelStore(writer, reader)
-    runner = ProjectionRunner(store, codec, read_models, PROJECTIONS, distribution)
+    vault = SqlVault(writer, reader)
+    runner = ProjectionRunner(store, codec, read_models, identity_projections(vault), distribution)
     cache = MemoryStore()
     identity = IdentityDeps(
         store=store,
         codec=codec,
         cache=cache,
         distribution=distribution,
+        vault=vault,
         session_ttl_seconds=settings.session_ttl_seconds,
         auth_cache_seconds=settings.auth_cache_seconds,
     )

@@ -102,12 +102,17 @@ def test_a_password_change_ends_older_sessions_except_the_one_that_made_it() -> 
         ],
     )
     check = dict(
-        state=user.state, sessions_valid_after=user.sessions_valid_after, kept_session_id=user.kept_session_id
+        state=user.state,
+        erased=user.erased,
+        sessions_valid_after=user.sessions_valid_after,
+        kept_session_id=user.kept_session_id,
     )
     assert not session_is_valid(**check, session_id="s-old", started_at=50)
     assert session_is_valid(**check, session_id="s-kept", started_at=50)
     assert session_is_valid(**check, session_id="s-new", started_at=150)
     assert not session_is_valid(**{**check, "state": "suspended"}, session_id="s-new", started_at=150)
+    assert not session_is_valid(**{**check, "erased": True}, session_id="s-new", started_at=150)
+    assert session_is_valid(**{**check, "state": "on_leave"}, session_id="s-new", started_at=150)
 
 
 def test_a_session_ends_once() -> None:

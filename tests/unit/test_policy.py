@@ -29,10 +29,10 @@ def test_platform_admins_may_do_everything_everywhere(action: Action) -> None:
     ("who", "action", "allowed"),
     [
         (TENANT_ADMIN, Action.CREATE_TENANT, False),
-        (TENANT_ADMIN, Action.RENAME_TENANT, True),
+        (TENANT_ADMIN, Action.MANAGE_TENANT, True),
         (TENANT_ADMIN, Action.READ_TENANT_HISTORY, True),
         (PILOT, Action.READ_TENANT, True),
-        (PILOT, Action.RENAME_TENANT, False),
+        (PILOT, Action.MANAGE_TENANT, False),
         (PILOT, Action.READ_TENANT_HISTORY, False),
         (PILOT, Action.CREATE_TENANT, False),
     ],
@@ -49,7 +49,7 @@ def test_airline_roles_act_on_their_own_airline_only_as_allowed(
 
 
 @pytest.mark.parametrize("who", [TENANT_ADMIN, PILOT])
-@pytest.mark.parametrize("action", [Action.READ_TENANT, Action.RENAME_TENANT, Action.READ_TENANT_HISTORY])
+@pytest.mark.parametrize("action", [Action.READ_TENANT, Action.MANAGE_TENANT, Action.READ_TENANT_HISTORY])
 def test_another_airline_is_not_found_not_forbidden(who: Principal, action: Action) -> None:
     with pytest.raises(NotFound):
         authorize(who, action, "t2")

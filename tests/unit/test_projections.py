@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, select, update
 
 from albatross.adapters.sql_read_models import SqlReadModelStore
-from albatross.identity import commands
+from albatross.identity import auth, commands
 from albatross.identity.policy import Principal
 from albatross.identity.projections import tenants, users
 from albatross.kernel import Context, DomainEvent, ProjectionRunner, StoredEvent
@@ -137,7 +137,7 @@ async def test_a_rebuilt_read_model_equals_the_live_one(services: Services) -> N
     ids = await create_tenants(services, 30)
     for n, tenant_id in enumerate(ids[:10]):
         await commands.handle_rename_tenant(services.identity, Context(), ADMIN, tenant_id, f"Renamed {n}")
-    await commands.handle_create_platform_admin(services.identity)
+    await auth.handle_create_platform_admin(services.identity)
     await services.runner.catch_up()
     live = await dump(services, tenants, users)
     assert len(live["rm_tenants"]) == 30
@@ -162,6 +162,7 @@ async def test_waiting_for_a_position_times_out_with_a_typed_error(services: Ser
 async def test_the_row_batch_merges_writes_by_key(services: Services) -> None:
     store: SqlReadModelStore = services.runner.read_models  # type: ignore[assignment]
     row = {"id": "t1", "icao": "AAA", "name": "A", "created_at": 1, "updated_at": 1, "version": 1}
+    row["applications_open"] = False
     async with store.transaction() as tx:
         tx.insert(tenants, row)
         tx.update(tenants, "t1", {"name": "B", "version": 2})
@@ -175,4 +176,4 @@ async def test_the_row_batch_merges_writes_by_key(services: Services) -> None:
         tx.delete(tenants, "t1")
         tx.insert(tenants, {**row, "name": "D"})
     rows = (await dump(services, tenants))["rm_tenants"]
-    assert rows == [("t1", "AAA", "D", 1, 1, 1)]
+    assert rows == [("t1", "AAA", "D", 1, 1, 1, False)]

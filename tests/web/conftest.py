@@ -13,7 +13,7 @@ import pytest
 
 from albatross.bootstrap import build_services
 from albatross.config import load_settings
-from albatross.identity.commands import handle_create_platform_admin
+from albatross.identity.auth import handle_create_platform_admin
 from albatross.services import Services
 from albatross.web.app import create_app
 

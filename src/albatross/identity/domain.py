@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Literal
 
-from albatross.kernel import Aggregate, AlreadyExists, DomainEvent, InvalidInput, registry
+from albatross.kernel import (
+    Aggregate,
+    AlreadyExists,
+    DomainEvent,
+    InvalidInput,
+    InvalidState,
+    NotFound,
+    registry,
+)
 
 Role = Literal["platform_admin", "tenant_admin", "pilot"]
 UserState = Literal["pending", "active", "on_leave", "suspended", "rejected"]
@@ -55,6 +64,9 @@ class UniqueValue(Aggregate):
             raise AlreadyExists(f"{label} {value!r} is already taken.", fields={kind: "already taken"})
         return [ValueClaimed(kind=kind, value=value, owner_id=owner_id)]
 
+    def release(self, owner_id: str) -> list[DomainEvent]:
+        return [ValueReleased(owner_id=owner_id)] if self.owner_id == owner_id else []
+
     def apply(self, event: DomainEvent) -> None:
         match event:
             case ValueClaimed(owner_id=owner_id):
@@ -96,6 +108,22 @@ def clean_icao(icao: str) -> str:
     return code
 
 
+@registry.event("TenantApplicationsChanged")
+class TenantApplicationsChanged(DomainEvent, frozen=True, kw_only=True):
+    open: bool
+
+
+@registry.event("PilotNumberIssued")
+class PilotNumberIssued(DomainEvent, frozen=True, kw_only=True):
+    """The airline's next pilot number went to `user_id`: numbers are gap-free and never reused."""
+
+    number: int
+    user_id: str
+
+
+PILOT_NUMBER_WIDTH = 4
+
+
 class Tenant(Aggregate):
     stream_type = "tenant"
 
@@ -104,6 +132,8 @@ class Tenant(Aggregate):
         self.tenant_id = id
         self.name = ""
         self.icao = ""
+        self.applications_open = False
+        self.pilots_numbered = 0
 
     def create(self, name: str, icao: str) -> list[DomainEvent]:
         if self.exists:
@@ -114,24 +144,128 @@ class Tenant(Aggregate):
         name = clean_tenant_name(name)
         return [] if name == self.name else [TenantRenamed(name=name)]
 
+    def set_applications(self, open: bool) -> list[DomainEvent]:
+        return [] if open == self.applications_open else [TenantApplicationsChanged(open=open)]
+
+    def issue_pilot_number(self, user_id: str) -> tuple[str, list[DomainEvent]]:
+        """The pilot id (airline code + zero-padded number, e.g. NVA0042) and the event issuing it."""
+        number = self.pilots_numbered + 1
+        return f"{self.icao}{number:0{PILOT_NUMBER_WIDTH}d}", [
+            PilotNumberIssued(number=number, user_id=user_id)
+        ]
+
     def apply(self, event: DomainEvent) -> None:
         match event:
             case TenantCreated(name=name, icao=icao):
                 self.name, self.icao = name, icao
             case TenantRenamed(name=name):
                 self.name = name
+            case TenantApplicationsChanged(open=open):
+                self.applications_open = open
+            case PilotNumberIssued(number=number):
+                self.pilots_numbered = number
 
 
 # ---- users ----
 
 
+ROLES: tuple[Role, ...] = ("platform_admin", "tenant_admin", "pilot")
+
+
 @registry.event("UserRegistered")
 class UserRegistered(DomainEvent, frozen=True, kw_only=True):
+    """`email` and `name` are encrypted with the person's vault key (see kernel.Vault);
+    `email_key` is the pseudonym that claims the email's uniqueness."""
+
     user_id: str
     username: str
     role: str
     tenant_id: str | None = None
     state: str = "active"
+    email: bytes = b""
+    name: bytes = b""
+    email_key: str = ""
+
+
+@registry.event("UserDetailsChanged")
+class UserDetailsChanged(DomainEvent, frozen=True, kw_only=True):
+    """New encrypted email and/or name; None leaves a field as it was."""
+
+    email: bytes | None = None
+    email_key: str | None = None
+    name: bytes | None = None
+
+
+@registry.event("UserRoleChanged")
+class UserRoleChanged(DomainEvent, frozen=True, kw_only=True):
+    role: str
+
+
+@registry.event("UserStateChanged")
+class UserStateChanged(DomainEvent, frozen=True, kw_only=True):
+    """Approved, rejected, suspended, reactivated, on leave: `state` is the new one."""
+
+    state: str
+    reason: str = ""
+
+
+@registry.event("PilotIdAssigned")
+class PilotIdAssigned(DomainEvent, frozen=True, kw_only=True):
+    pilot_id: str
+
+
+@registry.event("UserErased")
+class UserErased(DomainEvent, frozen=True, kw_only=True):
+    """The person's vault key is destroyed: their email and name can no longer be read anywhere."""
+
+
+@registry.event("ApiKeyIssued")
+class ApiKeyIssued(DomainEvent, frozen=True, kw_only=True):
+    """A new API key; only its SHA-256 `digest` and a short visible `prefix` are kept."""
+
+    key_id: str
+    name: str
+    prefix: str
+    digest: str
+    created_at: int
+
+
+@registry.event("ApiKeyRevoked")
+class ApiKeyRevoked(DomainEvent, frozen=True, kw_only=True):
+    key_id: str
+    revoked_at: int
+
+
+@registry.event("ApiKeyUsed")
+class ApiKeyUsed(DomainEvent, frozen=True, kw_only=True):
+    """Recorded at most every few minutes per key, not on every request."""
+
+    key_id: str
+    used_at: int
+
+
+@dataclass
+class ApiKeyRecord:
+    id: str
+    name: str
+    prefix: str
+    digest: str
+    created_at: int
+    last_used_at: int | None = None
+    revoked_at: int | None = None
+
+
+MAX_API_KEYS = 20
+
+
+# Which state changes are allowed, and what each is called in the API.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "approve": (frozenset({"pending"}), "active"),
+    "reject": (frozenset({"pending"}), "rejected"),
+    "suspend": (frozenset({"active", "on_leave"}), "suspended"),
+    "reactivate": (frozenset({"suspended", "on_leave"}), "active"),
+    "leave": (frozenset({"active"}), "on_leave"),
+}
 
 
 @registry.event("PasswordSet")
@@ -160,25 +294,101 @@ class User(Aggregate):
         self.username = ""
         self.role: str = "pilot"
         self.state: str = "pending"
+        self.email_key = ""
+        self.pilot_id: str | None = None
+        self.erased = False
         self.password_hash = ""
         self.must_change_password = False
         self.sessions_valid_after = 0
         self.kept_session_id: str | None = None
+        self.api_keys: dict[str, ApiKeyRecord] = {}
 
-    def register(self, username: str, role: Role, tenant_id: str | None) -> list[DomainEvent]:
+    def register(
+        self,
+        username: str,
+        role: Role,
+        tenant_id: str | None,
+        *,
+        state: UserState = "active",
+        email: bytes = b"",
+        name: bytes = b"",
+        email_key: str = "",
+    ) -> list[DomainEvent]:
         if self.exists:
             raise AlreadyExists("This user already exists.")
+        if role not in ROLES:
+            raise InvalidInput(
+                f"Unknown role {role!r}.", fields={"role": "platform_admin, tenant_admin or pilot"}
+            )
         if (role == "platform_admin") != (tenant_id is None):
             raise InvalidInput(
                 "A platform admin has no airline; every other role needs one.", fields={"tenant_id": "role"}
             )
         return [
-            UserRegistered(user_id=self.id, username=clean_username(username), role=role, tenant_id=tenant_id)
+            UserRegistered(
+                user_id=self.id,
+                username=clean_username(username),
+                role=role,
+                tenant_id=tenant_id,
+                state=state,
+                email=email,
+                name=name,
+                email_key=email_key,
+            )
         ]
+
+    def change_details(
+        self, *, email: bytes | None, email_key: str | None, name: bytes | None
+    ) -> list[DomainEvent]:
+        self._must_be_present()
+        if email is None and name is None:
+            return []
+        return [UserDetailsChanged(email=email, email_key=email_key, name=name)]
+
+    def change_role(self, role: str) -> list[DomainEvent]:
+        self._must_be_present()
+        if role not in ROLES or role == "platform_admin" or self.role == "platform_admin":
+            raise InvalidInput(
+                "Airline users can be tenant_admin or pilot; platform admins stay platform admins.",
+                fields={"role": "tenant_admin or pilot"},
+            )
+        return [] if role == self.role else [UserRoleChanged(role=role)]
+
+    def transition(self, action: str, reason: str = "") -> list[DomainEvent]:
+        self._must_be_present()
+        allowed_from, target = TRANSITIONS[action]
+        if self.state not in allowed_from:
+            raise InvalidState(
+                f"A {self.state} user cannot be {'put on leave' if action == 'leave' else action + 'd'}.",
+                fields={"state": self.state},
+            )
+        return [UserStateChanged(state=target, reason=reason[:500])]
+
+    def assign_pilot_id(self, pilot_id: str) -> list[DomainEvent]:
+        return [] if self.pilot_id else [PilotIdAssigned(pilot_id=pilot_id)]
+
+    def issue_api_key(self, key_id: str, name: str, prefix: str, digest: str, now: int) -> list[DomainEvent]:
+        self._must_be_present()
+        name = " ".join(name.split())
+        if not 1 <= len(name) <= 100:
+            raise InvalidInput("A key's name is 1 to 100 characters.", fields={"name": "1 to 100 characters"})
+        if sum(1 for k in self.api_keys.values() if k.revoked_at is None) >= MAX_API_KEYS:
+            raise InvalidState(f"A user may hold at most {MAX_API_KEYS} active API keys; revoke one first.")
+        return [ApiKeyIssued(key_id=key_id, name=name, prefix=prefix, digest=digest, created_at=now)]
+
+    def revoke_api_key(self, key_id: str, now: int) -> list[DomainEvent]:
+        key = self.api_keys.get(key_id)
+        if key is None:
+            raise NotFound("No such API key.")
+        return [] if key.revoked_at is not None else [ApiKeyRevoked(key_id=key_id, revoked_at=now)]
+
+    def erase(self) -> list[DomainEvent]:
+        return [] if self.erased else [UserErased()]
 
     def set_password(
         self, password_hash: str, *, must_change: bool, now: int, kept_session_id: str | None = None
     ) -> list[DomainEvent]:
+        self._must_be_present()
         return [
             PasswordSet(
                 password_hash=password_hash,
@@ -188,10 +398,34 @@ class User(Aggregate):
             )
         ]
 
+    def _must_be_present(self) -> None:
+        if not self.exists or self.erased:
+            raise NotFound("No such user.")
+
     def apply(self, event: DomainEvent) -> None:
         match event:
-            case UserRegistered(username=username, role=role, tenant_id=tenant_id, state=state):
-                self.username, self.role, self.tenant_id, self.state = username, role, tenant_id, state
+            case UserRegistered():
+                self.username, self.role, self.tenant_id = event.username, event.role, event.tenant_id
+                self.state, self.email_key = event.state, event.email_key
+            case UserDetailsChanged(email_key=email_key):
+                if email_key is not None:
+                    self.email_key = email_key
+            case UserRoleChanged(role=role):
+                self.role = role
+            case UserStateChanged(state=state):
+                self.state = state
+            case PilotIdAssigned(pilot_id=pilot_id):
+                self.pilot_id = pilot_id
+            case UserErased():
+                self.erased, self.email_key = True, ""
+            case ApiKeyIssued():
+                self.api_keys[event.key_id] = ApiKeyRecord(
+                    event.key_id, event.name, event.prefix, event.digest, event.created_at
+                )
+            case ApiKeyRevoked(key_id=key_id, revoked_at=revoked_at):
+                self.api_keys[key_id].revoked_at = revoked_at
+            case ApiKeyUsed(key_id=key_id, used_at=used_at):
+                self.api_keys[key_id].last_used_at = used_at
             case PasswordSet():
                 self.password_hash = event.password_hash
                 self.must_change_password = event.must_change
@@ -211,28 +445,39 @@ def clean_username(username: str) -> str:
     return name
 
 
-def check_new_password(password: str, *, username: str) -> None:
+def check_new_password(password: str, *, username: str, field: str = "new_password") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
-            f"The new password must have at least {MIN_PASSWORD_LENGTH} characters.",
-            fields={"new_password": f"at least {MIN_PASSWORD_LENGTH} characters"},
+            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.",
+            fields={field: f"at least {MIN_PASSWORD_LENGTH} characters"},
         )
     if len(password) > MAX_PASSWORD_LENGTH:
         raise InvalidInput(
-            f"The new password may have at most {MAX_PASSWORD_LENGTH} characters.",
-            fields={"new_password": f"at most {MAX_PASSWORD_LENGTH} characters"},
+            f"The password may have at most {MAX_PASSWORD_LENGTH} characters.",
+            fields={field: f"at most {MAX_PASSWORD_LENGTH} characters"},
         )
     if password.strip().lower() == username.lower():
-        raise InvalidInput(
-            "The password must not be the username.", fields={"new_password": "equals username"}
-        )
+        raise InvalidInput("The password must not be the username.", fields={field: "equals username"})
+
+
+def can_sign_in(state: str, erased: bool) -> bool:
+    """Pending, rejected, suspended and erased users cannot sign in; on leave they can."""
+    return not erased and state in ("active", "on_leave")
 
 
 def session_is_valid(
-    *, state: str, sessions_valid_after: int, kept_session_id: str | None, session_id: str, started_at: int
+    *,
+    state: str,
+    erased: bool,
+    sessions_valid_after: int,
+    kept_session_id: str | None,
+    session_id: str,
+    started_at: int,
 ) -> bool:
     """A session outlives a password change only if it is the one that made the change."""
-    return state == "active" and (started_at >= sessions_valid_after or session_id == kept_session_id)
+    return can_sign_in(state, erased) and (
+        started_at >= sessions_valid_after or session_id == kept_session_id
+    )
 
 
 # ---- sessions (bearer tokens): the stream id is the token's SHA-256, never the token ----

@@ -1,4 +1,8 @@
-"""The authorization policy: one place decides who may do what to which airline's data."""
+"""The authorization policy: one place decides who may do what to which airline's data.
+
+Handlers call it with the caller and the target; the web layer only maps its errors to HTTP.
+Another airline's resources are NotFound, never Forbidden, so their existence does not leak.
+"""
 
 from __future__ import annotations
 
@@ -18,35 +22,93 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     tenant_id: str | None
     must_change_password: bool
     session_id: str
+    """The session's id (the token's digest), or the API key's id."""
+    via: str = "session"
+    """How the caller authenticated: "session" or "api_key"."""
 
 
 class Action(StrEnum):
     CREATE_TENANT = "tenant.create"
     LIST_TENANTS = "tenant.list"
     READ_TENANT = "tenant.read"
-    RENAME_TENANT = "tenant.rename"
+    MANAGE_TENANT = "tenant.manage"
     READ_TENANT_HISTORY = "tenant.history"
+    CREATE_USER = "user.create"
+    LIST_USERS = "user.list"
+    READ_USER = "user.read"
+    UPDATE_USER = "user.update"
+    CHANGE_ROLE = "user.role"
+    CHANGE_STATE = "user.state"
+    ERASE_USER = "user.erase"
+    MANAGE_API_KEYS = "user.api_keys"
+    READ_AUDIT = "audit.read"
 
 
-# Per role: actions allowed on the caller's own airline. Platform admins may do everything.
-_OWN_TENANT: dict[str, frozenset[Action]] = {
-    "tenant_admin": frozenset(
-        {Action.LIST_TENANTS, Action.READ_TENANT, Action.RENAME_TENANT, Action.READ_TENANT_HISTORY}
-    ),
-    "pilot": frozenset({Action.LIST_TENANTS, Action.READ_TENANT}),
+_ADMIN_ON_OWN_AIRLINE = frozenset(
+    {
+        Action.LIST_TENANTS,
+        Action.READ_TENANT,
+        Action.MANAGE_TENANT,
+        Action.READ_TENANT_HISTORY,
+        Action.CREATE_USER,
+        Action.LIST_USERS,
+        Action.READ_USER,
+        Action.UPDATE_USER,
+        Action.CHANGE_ROLE,
+        Action.CHANGE_STATE,
+        Action.ERASE_USER,
+        Action.MANAGE_API_KEYS,
+        Action.READ_AUDIT,
+    }
+)
+
+# Per role: what it may do within its own airline. Platform admins may do everything.
+_OWN_AIRLINE: dict[str, frozenset[Action]] = {
+    "tenant_admin": _ADMIN_ON_OWN_AIRLINE,
+    "pilot": frozenset({Action.LIST_TENANTS, Action.READ_TENANT, Action.LIST_USERS, Action.READ_USER}),
 }
+
+# What anyone may do to their own account.
+_ON_SELF = frozenset({Action.READ_USER, Action.UPDATE_USER, Action.ERASE_USER, Action.MANAGE_API_KEYS})
+
+# Never on oneself: an admin cannot lock themselves out or change their own role.
+_NOT_ON_SELF = frozenset({Action.CHANGE_ROLE, Action.CHANGE_STATE})
 
 
 def authorize(principal: Principal, action: Action, tenant_id: str | None = None) -> None:
-    """Raise unless allowed. Another airline's resource is NotFound, so its existence never leaks."""
+    """May `principal` do `action` on the airline `tenant_id` (None: no airline in particular)?"""
     if principal.role == "platform_admin":
         return
     if tenant_id is not None and tenant_id != principal.tenant_id:
         raise NotFound("No such airline.")
-    if action not in _OWN_TENANT.get(principal.role, frozenset()):
+    if action not in _OWN_AIRLINE.get(principal.role, frozenset()):
         raise Forbidden("Your role may not do this.")
+
+
+def authorize_on_user(
+    principal: Principal, action: Action, *, user_id: str, tenant_id: str | None, role: str | None = None
+) -> None:
+    """May `principal` do `action` to the user `user_id` of airline `tenant_id` (with `role`)?"""
+    is_self = user_id == principal.user_id
+    if is_self and action in _NOT_ON_SELF:
+        raise Forbidden("You may not do this to your own account.")
+    if principal.role == "platform_admin":
+        return
+    if tenant_id is None or tenant_id != principal.tenant_id:
+        raise NotFound("No such user.")
+    if is_self and action in _ON_SELF:
+        return
+    if action not in _OWN_AIRLINE.get(principal.role, frozenset()):
+        raise Forbidden("Your role may not do this.")
+    if role == "platform_admin":
+        raise Forbidden("Only platform admins manage platform admins.")
 
 
 def visible_tenant(principal: Principal) -> str | None:
     """The only airline a caller may list, or None for all of them."""
     return None if principal.role == "platform_admin" else principal.tenant_id
+
+
+def sees_contact_details(principal: Principal, user_id: str) -> bool:
+    """Emails are for the person themself and the staff who manage them, not for fellow pilots."""
+    return principal.role != "pilot" or principal.user_id == user_id

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from albatross.identity.domain import Tenant
-from albatross.identity.projections import tenants
-from albatross.kernel import EventCodec, EventStore, NotFound
+from albatross.identity.policy import Principal, sees_contact_details
+from albatross.identity.projections import tenants, users
+from albatross.kernel import EventCodec, EventStore, LogQuery, NotFound
 
 
 def iso(us: int) -> datetime:
@@ -24,6 +25,7 @@ class TenantView(msgspec.Struct, frozen=True):
     created_at: datetime
     updated_at: datetime
     version: int
+    applications_open: bool
 
 
 class TenantPage(msgspec.Struct, frozen=True):
@@ -45,7 +47,9 @@ class HistoryEntry(msgspec.Struct, frozen=True):
 
 def _view(row: object) -> TenantView:
     r = row._mapping  # type: ignore[attr-defined]
-    return TenantView(r.id, r.icao, r.name, iso(r.created_at), iso(r.updated_at), r.version)
+    return TenantView(
+        r.id, r.icao, r.name, iso(r.created_at), iso(r.updated_at), r.version, r.applications_open
+    )
 
 
 async def list_tenants(engine: AsyncEngine, *, only: str | None, limit: int, offset: int) -> TenantPage:
@@ -88,3 +92,115 @@ async def tenant_history(store: EventStore, codec: EventCodec, tenant_id: str) -
     if not history:
         raise NotFound("No such airline.")
     return history
+
+
+ERASED_NAME = "Erased user"
+
+
+class UserView(msgspec.Struct, frozen=True):
+    id: str
+    username: str
+    role: str
+    tenant_id: str | None
+    state: str
+    pilot_id: str | None
+    name: str | None
+    email: str | None
+    """Only for the person themself and staff."""
+    erased: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class UserPage(msgspec.Struct, frozen=True):
+    items: list[UserView]
+    total: int
+    limit: int
+    offset: int
+
+
+def _user_view(row: object, viewer: Principal) -> UserView:
+    r = row._mapping  # type: ignore[attr-defined]
+    return UserView(
+        id=r.id,
+        username=r.username,
+        role=r.role,
+        tenant_id=r.tenant_id,
+        state=r.state,
+        pilot_id=r.pilot_id,
+        name=ERASED_NAME if r.erased else r.name,
+        email=r.email if sees_contact_details(viewer, r.id) else None,
+        erased=r.erased,
+        created_at=iso(r.created_at),
+        updated_at=iso(r.updated_at),
+    )
+
+
+async def list_users(
+    engine: AsyncEngine,
+    viewer: Principal,
+    *,
+    tenant_id: str | None,
+    state: str | None,
+    role: str | None,
+    limit: int,
+    offset: int,
+) -> UserPage:
+    conditions = [
+        column == value
+        for column, value in ((users.c.tenant_id, tenant_id), (users.c.state, state), (users.c.role, role))
+        if value is not None
+    ]
+    async with engine.connect() as conn:
+        total = (await conn.execute(select(func.count()).select_from(users).where(*conditions))).scalar_one()
+        rows = await conn.execute(
+            select(users).where(*conditions).order_by(users.c.username).limit(limit).offset(offset)
+        )
+        return UserPage([_user_view(r, viewer) for r in rows], total, limit, offset)
+
+
+async def get_user_row(engine: AsyncEngine, user_id: str) -> object:
+    async with engine.connect() as conn:
+        row = (await conn.execute(select(users).where(users.c.id == user_id))).first()
+    if row is None:
+        raise NotFound("No such user.")
+    return row
+
+
+def user_view(row: object, viewer: Principal) -> UserView:
+    return _user_view(row, viewer)
+
+
+class AuditEntry(msgspec.Struct, frozen=True):
+    position: int
+    recorded_at: datetime
+    type: str
+    stream_id: str
+    version: int
+    tenant_id: str | None
+    actor_id: str | None
+    correlation_id: str | None
+
+
+class AuditPage(msgspec.Struct, frozen=True):
+    items: list[AuditEntry]
+    next_before_position: int | None
+    """Pass as ?before_position= for the next (older) page; None on the last page."""
+
+
+async def audit(store: EventStore, q: LogQuery) -> AuditPage:
+    found = await store.query(q)
+    items = [
+        AuditEntry(
+            e.position,
+            iso(e.recorded_at),
+            e.event_type,
+            e.stream_id,
+            e.version,
+            e.tenant_id,
+            e.actor_id,
+            e.correlation_id,
+        )
+        for e in found
+    ]
+    return AuditPage(items, items[-1].position if len(items) == q.limit else None)

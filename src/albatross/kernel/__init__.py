@@ -11,15 +11,17 @@ from albatross.kernel.errors import (
     DomainError,
     Forbidden,
     InvalidInput,
+    InvalidState,
     NotAuthenticated,
     NotFound,
     ProjectionTimeout,
+    TooManyRequests,
     Unavailable,
 )
 from albatross.kernel.events import DomainEvent, EventCodec, EventRegistry, registry
-from albatross.kernel.ports import Cache, EventDistribution, Notifier
+from albatross.kernel.ports import Cache, EventDistribution, Notifier, Vault
 from albatross.kernel.projection import Projection, ProjectionRunner, ReadModelStore, ReadModelTransaction
-from albatross.kernel.store import EventStore, NewEvent, StoredEvent, StreamAppend
+from albatross.kernel.store import EventStore, LogQuery, NewEvent, StoredEvent, StreamAppend
 from albatross.kernel.unit_of_work import CommandResult, Context, UnitOfWork, execute
 
 __all__ = [
@@ -38,6 +40,8 @@ __all__ = [
     "EventStore",
     "Forbidden",
     "InvalidInput",
+    "InvalidState",
+    "LogQuery",
     "NewEvent",
     "NotAuthenticated",
     "NotFound",
@@ -49,8 +53,10 @@ __all__ = [
     "ReadModelTransaction",
     "StoredEvent",
     "StreamAppend",
+    "TooManyRequests",
     "Unavailable",
     "UnitOfWork",
+    "Vault",
     "execute",
     "registry",
 ]

@@ -18,6 +18,12 @@ class InvalidInput(DomainError):
     code = "invalid-input"
 
 
+class InvalidState(DomainError):
+    """The command does not fit the record's current state (e.g. approving an active user)."""
+
+    code = "invalid-state"
+
+
 class NotFound(DomainError):
     code = "not-found"
 
@@ -51,6 +57,14 @@ class Unavailable(DomainError):
     code = "unavailable"
 
     def __init__(self, detail: str, *, retry_after: int = 1) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+class TooManyRequests(DomainError):
+    code = "too-many-requests"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
 

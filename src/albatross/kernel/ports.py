@@ -15,6 +15,27 @@ class Cache(Protocol):
 
     async def delete(self, key: str) -> None: ...
 
+    async def expires_in(self, key: str) -> int | None:
+        """Seconds until `key` expires, or None."""
+        ...
+
+
+class Vault(Protocol):
+    """Per-person keys kept outside the log. Personal data in events is encrypted with them, so
+    forgetting a person's key erases their data everywhere while the log stays intact."""
+
+    async def encrypt(self, subject_id: str, plaintext: str) -> bytes: ...
+
+    async def decrypt(self, subject_id: str, ciphertext: bytes) -> str | None:
+        """The plaintext, or None once the subject's key was forgotten."""
+        ...
+
+    async def forget(self, subject_id: str) -> None: ...
+
+    async def pseudonym(self, kind: str, value: str) -> str:
+        """A keyed hash of `value`, stable per installation: a unique-claim key that is not the value."""
+        ...
+
 
 class Notifier(Protocol):
     """Publishes small envelopes to named channels (at most once)."""

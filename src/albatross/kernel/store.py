@@ -52,6 +52,25 @@ class StreamAppend(msgspec.Struct, frozen=True):
     stream_type: str = ""
 
 
+class LogQuery(msgspec.Struct, frozen=True, kw_only=True):
+    tenant_id: str | None = None
+    event_type: str | None = None
+    actor_id: str | None = None
+    stream_id: str | None = None
+    before_position: int | None = None
+    """Page backwards: only events older than this position."""
+    limit: int = 100
+
+    def matches(self, e: StoredEvent) -> bool:
+        return (
+            (self.tenant_id is None or e.tenant_id == self.tenant_id)
+            and (self.event_type is None or e.event_type == self.event_type)
+            and (self.actor_id is None or e.actor_id == self.actor_id)
+            and (self.stream_id is None or e.stream_id == self.stream_id)
+            and (self.before_position is None or e.position < self.before_position)
+        )
+
+
 class EventStore(Protocol):
     async def append(
         self, stream_id: str, expected_version: int | None, events: Sequence[NewEvent]
@@ -66,6 +85,10 @@ class EventStore(Protocol):
     async def read_stream(self, stream_id: str, after_version: int = 0) -> list[StoredEvent]: ...
 
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]: ...
+
+    async def query(self, q: LogQuery) -> list[StoredEvent]:
+        """Events matching every given filter, newest first (the audit trail)."""
+        ...
 
     async def last_position(self) -> int: ...
 

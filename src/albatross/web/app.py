@@ -13,7 +13,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from albatross import __version__
 from albatross.services import Services
-from albatross.web import identity, system
+from albatross.web import identity, system, users
 from albatross.web.deps import provide_context, provide_principal
 from albatross.web.problems import EXCEPTION_HANDLERS
 
@@ -39,6 +39,8 @@ def create_app(services: Services, *, run_projections: bool = True) -> Litestar:
             identity.AuthController,
             identity.me,
             identity.TenantController,
+            users.UserController,
+            users.audit,
         ],
         dependencies={
             "services": Provide(lambda: services, sync_to_thread=False),

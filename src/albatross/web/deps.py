@@ -10,7 +10,8 @@ from litestar import Request
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
-from albatross.identity.commands import authenticate
+from albatross.identity.api_keys import record_key_use
+from albatross.identity.auth import authenticate
 from albatross.identity.policy import Principal
 from albatross.kernel import Context, Forbidden, InvalidInput, NotAuthenticated
 from albatross.services import Services
@@ -21,20 +22,26 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 ALLOW_ONE_TIME_PASSWORD = "allow_one_time_password"  # noqa: S105
 
 
-def bearer_token(request: Request[Any, Any, Any]) -> str:
+def credential(request: Request[Any, Any, Any]) -> str:
+    """A login token or API key from `Authorization: Bearer`, or an API key from `X-API-Key`
+    (the header existing flight-tracking clients send)."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthenticated(
-            "Send the token from POST /api/v1/auth/login as 'Authorization: Bearer <token>'."
-        )
-    return token.strip()
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    api_key = request.headers.get("x-api-key", "").strip()
+    if api_key:
+        return api_key
+    raise NotAuthenticated(
+        "Send the token from POST /api/v1/auth/login as 'Authorization: Bearer <token>', or an API key."
+    )
 
 
 async def provide_principal(
     request: Request[Any, Any, Any], services: NamedDependency[Services]
 ) -> Principal:
-    principal = await authenticate(services.identity, bearer_token(request))
+    principal = await authenticate(services.identity, credential(request))
+    await record_key_use(services.identity, principal)
     if principal.must_change_password and not request.route_handler.opt.get(ALLOW_ONE_TIME_PASSWORD):
         raise Forbidden(
             "Your password is a one-time password: change it with POST /api/v1/auth/password first.",

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromPath, QueryParameter
 
-from albatross.identity import commands, queries
+from albatross.identity import auth, commands, queries, users
 from albatross.identity.policy import Action, Principal, authorize, visible_tenant
 from albatross.identity.queries import HistoryEntry, TenantPage, TenantView, iso
 from albatross.kernel import Context
@@ -58,8 +58,22 @@ class CreateTenantRequest(msgspec.Struct, forbid_unknown_fields=True):
     icao: Annotated[str, msgspec.Meta(pattern="^[A-Za-z]{3}$", description="Three-letter airline code")]
 
 
-class RenameTenantRequest(msgspec.Struct, forbid_unknown_fields=True):
-    name: Name
+class UpdateTenantRequest(msgspec.Struct, forbid_unknown_fields=True):
+    name: Name | None = None
+    applications_open: bool | None = None
+
+
+class ApplicationRequest(msgspec.Struct, forbid_unknown_fields=True):
+    username: Annotated[str, msgspec.Meta(max_length=100)]
+    email: Annotated[str, msgspec.Meta(max_length=254)]
+    password: Annotated[str, msgspec.Meta(max_length=1024)]
+    name: Annotated[str, msgspec.Meta(max_length=100)]
+
+
+class Application(msgspec.Struct, frozen=True):
+    id: str
+    state: str
+    position: int
 
 
 class Created(msgspec.Struct, frozen=True):
@@ -83,12 +97,17 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["auth"]
 
-    @post("/login", status_code=200, responses=responses(400, 401, 409, 413), security=[])
+    @post("/login", status_code=200, responses=responses(400, 401, 409, 413, 429), security=[])
     async def login(
-        self, data: Annotated[LoginRequest, Strict], services: NamedDependency[Services]
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[LoginRequest, Strict],
+        services: NamedDependency[Services],
     ) -> LoginResponse:
-        """Exchange a username and password for a bearer token."""
-        result = await commands.handle_login(services.identity, data.username, data.password)
+        """Exchange a username and password for a bearer token. After 10 failures for one account
+        (or 50 from one address) in 15 minutes: 429 with Retry-After."""
+        address = request.client.host if request.client else ""
+        result = await auth.handle_login(services.identity, data.username, data.password, address)
         return LoginResponse(
             result.token, "Bearer", iso(result.expires_at), result.must_change_password, result.position
         )
@@ -107,7 +126,7 @@ class AuthController(Controller):
         services: NamedDependency[Services],
     ) -> Response[None]:
         """Change your own password; every other session of yours ends."""
-        result = await commands.handle_change_password(
+        result = await auth.handle_change_password(
             services.identity, context, principal, data.current_password, data.new_password
         )
         return _no_content(result.position)
@@ -125,7 +144,7 @@ class AuthController(Controller):
         services: NamedDependency[Services],
     ) -> Response[None]:
         """End this token's session at once."""
-        result = await commands.handle_logout(services.identity, context, principal)
+        result = await auth.handle_logout(services.identity, context, principal)
         return _no_content(result.position)
 
 
@@ -187,18 +206,50 @@ class TenantController(Controller):
         return await queries.get_tenant(services.reader, tenant_id)
 
     @patch("/{tenant_id:str}", responses=responses(400, 401, 403, 404, 409, 413))
-    async def rename(
+    async def update(
         self,
         tenant_id: FromPath[str],
-        data: Annotated[RenameTenantRequest, Strict],
+        data: Annotated[UpdateTenantRequest, Strict],
         principal: NamedDependency[Principal],
         context: NamedDependency[Context],
         services: NamedDependency[Services],
     ) -> Changed:
-        result = await commands.handle_rename_tenant(
-            services.identity, context, principal, tenant_id, data.name
-        )
-        return Changed(result.position)
+        """Rename the airline and/or open or close it to pilot applications."""
+        position = 0
+        if data.name is not None:
+            result = await commands.handle_rename_tenant(
+                services.identity, context, principal, tenant_id, data.name
+            )
+            position = result.position
+        if data.applications_open is not None:
+            result = await commands.handle_set_applications(
+                services.identity, context, principal, tenant_id, data.applications_open
+            )
+            position = result.position
+        if not position:
+            authorize(principal, Action.MANAGE_TENANT, tenant_id)
+            position = await services.store.last_position()
+        return Changed(position)
+
+    @post(
+        "/{tenant_id:str}/applications",
+        status_code=201,
+        responses=responses(400, 403, 404, 409, 413, 429),
+        security=[],
+    )
+    async def apply(
+        self,
+        request: Request[Any, Any, Any],
+        tenant_id: FromPath[str],
+        data: Annotated[ApplicationRequest, Strict],
+        services: NamedDependency[Services],
+    ) -> Application:
+        """Apply to fly for this airline (no account needed; limited per address). The account
+        waits as `pending` until the airline's staff approve or reject it."""
+        address = request.client.host if request.client else ""
+        new = users.NewUser(username=data.username, email=data.email, password=data.password, name=data.name)
+        result = await users.handle_apply(services.identity, tenant_id, new, address)
+        return Application(result.value, "pending", result.position)
 
     @get("/{tenant_id:str}/history", responses=responses(401, 403, 404))
     async def history(

@@ -1,0 +1,300 @@
+"""Authentication: the platform admin's first start, login with brute-force limits, sessions,
+API keys, password changes. Tokens and keys are only ever stored and cached as digests."""
+
+from __future__ import annotations
+
+import uuid
+
+import msgspec
+
+from albatross.identity.commands import IdentityDeps, run
+from albatross.identity.domain import (
+    PasswordRehashed,
+    Session,
+    UniqueValue,
+    User,
+    can_sign_in,
+    clean_username,
+    session_is_valid,
+)
+from albatross.identity.limits import LOGIN_FAILURES, check_limit, count_failure
+from albatross.identity.passwords import (
+    API_KEY_PREFIX,
+    check_password_policy,
+    hash_password,
+    needs_rehash,
+    new_token,
+    one_time_password,
+    token_digest,
+    verify_password,
+)
+from albatross.identity.policy import Principal
+from albatross.kernel import (
+    CommandResult,
+    Context,
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+    UnitOfWork,
+)
+from albatross.kernel.unit_of_work import now_us
+
+WRONG_CREDENTIALS = "Unknown username or wrong password."
+REVOKED = "The token or key is unknown, expired or revoked."
+PLATFORM_ADMIN = "admin"
+
+
+async def find_user(uow: UnitOfWork, username: str) -> User | None:
+    claim = await uow.load(UniqueValue, UniqueValue.key("username", username))
+    if claim.owner_id is None:
+        return None
+    return await uow.load(User, claim.owner_id)
+
+
+async def handle_create_platform_admin(deps: IdentityDeps) -> str | None:
+    """On an empty store, create `admin` with a one-time password and return it; else None.
+
+    Concurrent first starts race on the username claim, so only one of them creates the admin.
+    """
+    if await deps.store.last_position() > 0:
+        return None
+    password = one_time_password()
+    password_hash = await hash_password(password)
+    user_id = str(uuid.uuid4())
+
+    async def create(uow: UnitOfWork) -> bool:
+        claim = await uow.load(UniqueValue, UniqueValue.key("username", PLATFORM_ADMIN))
+        if claim.owner_id is not None:
+            return False
+        user = await uow.load(User, user_id)
+        uow.record(claim, claim.claim("username", PLATFORM_ADMIN, user_id, "Username"))
+        uow.record(user, user.register(PLATFORM_ADMIN, "platform_admin", None))
+        uow.record(user, user.set_password(password_hash, must_change=True, now=now_us()))
+        return True
+
+    result = await run(deps, Context(actor_id=None), create)
+    return password if result.value else None
+
+
+async def handle_reset_password(deps: IdentityDeps, username: str) -> str:
+    """Give a user a new one-time password (the operator's CLI); every session ends."""
+    password = one_time_password()
+    password_hash = await hash_password(password)
+
+    async def reset(uow: UnitOfWork) -> str:
+        user = await find_user(uow, clean_username(username))
+        if user is None or user.erased:
+            raise NotFound(f"No user named {username!r}.")
+        uow.record(user, user.set_password(password_hash, must_change=True, now=now_us()))
+        return user.id
+
+    result = await run(deps, Context(actor_id=None), reset)
+    await forget_user(deps, result.value)
+    return password
+
+
+class LoginResult(msgspec.Struct, frozen=True):
+    token: str
+    expires_at: int
+    must_change_password: bool
+    position: int
+
+
+async def handle_login(deps: IdentityDeps, username: str, password: str, address: str = "") -> LoginResult:
+    """Unknown users and wrong passwords fail alike: same error, and a full Argon2 verification
+    either way. Failures are counted per account and per address; past the limit: 429."""
+    try:
+        name = clean_username(username)
+    except InvalidInput:
+        name = ""
+    limits = LOGIN_FAILURES(deps, account=name or username.strip().lower()[:64], address=address)
+    await check_limit(deps.cache, limits)
+    uow = UnitOfWork(deps.store, deps.codec, Context())
+    user = await find_user(uow, name) if name else None
+    ok = await verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not can_sign_in(user.state, user.erased):
+        await count_failure(deps.cache, limits)
+        raise NotAuthenticated(WRONG_CREDENTIALS)
+    token = new_token()
+    session_id = token_digest(token)
+    new_hash = await hash_password(password) if needs_rehash(user.password_hash) else None
+
+    async def start(uow: UnitOfWork) -> int:
+        fresh = await uow.load(User, user.id)
+        if new_hash is not None and fresh.password_hash == user.password_hash:
+            uow.record(fresh, [PasswordRehashed(password_hash=new_hash)])
+        session = await uow.load(Session, session_id)
+        uow.record(session, session.start(fresh, now_us(), deps.session_ttl_seconds * 1_000_000))
+        return session.expires_at
+
+    result = await run(deps, Context(actor_id=user.id), start)
+    return LoginResult(token, result.value, user.must_change_password, result.position)
+
+
+async def handle_change_password(
+    deps: IdentityDeps, ctx: Context, principal: Principal, current: str, new: str
+) -> CommandResult[None]:
+    check_password_policy(new, username=principal.username)
+    if new == current:
+        raise InvalidInput(
+            "The new password must differ from the current one.", fields={"new_password": "unchanged"}
+        )
+    uow = UnitOfWork(deps.store, deps.codec, ctx)
+    user = await uow.load(User, principal.user_id)
+    if not await verify_password(user.password_hash, current):
+        raise Forbidden("The current password is wrong.", code="wrong-password")
+    new_hash = await hash_password(new)
+
+    async def change(uow: UnitOfWork) -> None:
+        user = await uow.load(User, principal.user_id)
+        kept = principal.session_id if principal.via == "session" else None
+        uow.record(user, user.set_password(new_hash, must_change=False, now=now_us(), kept_session_id=kept))
+
+    result = await run(deps, ctx, change)
+    await forget_user(deps, principal.user_id)
+    return result
+
+
+async def handle_logout(deps: IdentityDeps, ctx: Context, principal: Principal) -> CommandResult[None]:
+    if principal.via != "session":
+        raise InvalidInput(
+            "An API key is revoked with DELETE /api/v1/users/{id}/api-keys/{key_id}, not logged out."
+        )
+
+    async def end(uow: UnitOfWork) -> None:
+        session = await uow.load(Session, principal.session_id)
+        uow.record(session, session.end("logout"))
+
+    result = await run(deps, ctx, end)
+    await deps.cache.delete(_session_key(principal.session_id))
+    return result
+
+
+# ---- authentication of bearer tokens and API keys, cached through the cache port ----
+
+
+class _CachedSession(msgspec.Struct, frozen=True):
+    user_id: str
+    started_at: int
+    expires_at: int
+
+
+class _CachedUser(msgspec.Struct, frozen=True):
+    username: str
+    role: str
+    tenant_id: str | None
+    state: str
+    erased: bool
+    must_change_password: bool
+    sessions_valid_after: int
+    kept_session_id: str | None
+    active_keys: dict[str, str]
+    """digest -> key id of the user's unrevoked API keys"""
+
+
+def _session_key(session_id: str) -> str:
+    return f"auth:session:{session_id}"
+
+
+def _user_key(user_id: str) -> str:
+    return f"auth:user:{user_id}"
+
+
+def _api_key_key(digest: str) -> str:
+    return f"auth:apikey:{digest}"
+
+
+async def forget_user(deps: IdentityDeps, user_id: str) -> None:
+    """Drop the cached auth facts of a user, so a change to them counts on the next request."""
+    await deps.cache.delete(_user_key(user_id))
+
+
+async def _user_facts(deps: IdentityDeps, user_id: str) -> _CachedUser:
+    raw = await deps.cache.get(_user_key(user_id))
+    if raw is not None:
+        return msgspec.msgpack.decode(raw, type=_CachedUser)
+    user = await UnitOfWork(deps.store, deps.codec, Context()).load(User, user_id)
+    facts = _CachedUser(
+        user.username,
+        user.role,
+        user.tenant_id,
+        user.state,
+        user.erased,
+        user.must_change_password,
+        user.sessions_valid_after,
+        user.kept_session_id,
+        {k.digest: k.id for k in user.api_keys.values() if k.revoked_at is None},
+    )
+    await deps.cache.set(
+        _user_key(user_id), msgspec.msgpack.encode(facts), expires_in=deps.auth_cache_seconds
+    )
+    return facts
+
+
+def _principal(user_id: str, facts: _CachedUser, credential_id: str, via: str) -> Principal:
+    return Principal(
+        user_id=user_id,
+        username=facts.username,
+        role=facts.role,
+        tenant_id=facts.tenant_id,
+        must_change_password=facts.must_change_password and via == "session",
+        session_id=credential_id,
+        via=via,
+    )
+
+
+async def authenticate(deps: IdentityDeps, token: str) -> Principal:
+    """The principal behind a login token or an API key; NotAuthenticated when it is unknown,
+    ended, expired, revoked, or its user may not sign in.
+
+    Logout, revocation, suspension and password changes delete the cached entries, so they
+    count on the next request; the cache port is shared between processes when it is Redis.
+    """
+    if token.startswith(API_KEY_PREFIX):
+        return await _authenticate_key(deps, token)
+    session_id = token_digest(token)
+    now = now_us()
+    raw = await deps.cache.get(_session_key(session_id))
+    if raw is not None:
+        session = msgspec.msgpack.decode(raw, type=_CachedSession)
+    else:
+        loaded = await UnitOfWork(deps.store, deps.codec, Context()).load(Session, session_id)
+        if not loaded.exists or loaded.ended:
+            raise NotAuthenticated(REVOKED)
+        session = _CachedSession(loaded.user_id, loaded.started_at, loaded.expires_at)
+        ttl = max(1, min(deps.auth_cache_seconds * 12, (session.expires_at - now) // 1_000_000))
+        await deps.cache.set(_session_key(session_id), msgspec.msgpack.encode(session), expires_in=ttl)
+    if session.expires_at <= now:
+        raise NotAuthenticated(REVOKED)
+    facts = await _user_facts(deps, session.user_id)
+    if not session_is_valid(
+        state=facts.state,
+        erased=facts.erased,
+        sessions_valid_after=facts.sessions_valid_after,
+        kept_session_id=facts.kept_session_id,
+        session_id=session_id,
+        started_at=session.started_at,
+    ):
+        raise NotAuthenticated(REVOKED)
+    return _principal(session.user_id, facts, session_id, "session")
+
+
+async def _authenticate_key(deps: IdentityDeps, key: str) -> Principal:
+    digest = token_digest(key)
+    raw = await deps.cache.get(_api_key_key(digest))
+    if raw is not None:
+        user_id = raw.decode()
+    else:
+        claim = await UnitOfWork(deps.store, deps.codec, Context()).load(
+            UniqueValue, UniqueValue.key("apikey", digest)
+        )
+        if claim.owner_id is None:
+            raise NotAuthenticated(REVOKED)
+        user_id = claim.owner_id
+        await deps.cache.set(_api_key_key(digest), user_id.encode(), expires_in=deps.auth_cache_seconds * 12)
+    facts = await _user_facts(deps, user_id)
+    key_id = facts.active_keys.get(digest)
+    if key_id is None or not can_sign_in(facts.state, facts.erased):
+        raise NotAuthenticated(REVOKED)
+    return _principal(user_id, facts, key_id, "api_key")
