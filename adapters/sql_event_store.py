@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from albatross.adapters.sql_schema import events
@@ -161,8 +161,11 @@ class SqlEventStore:
         try:
             await write(group)
         except Exception as exc:
-            if len(group) == 1:
-                _fail(group[0], exc)
+            if len(group) == 1 or _is_operational(exc):
+                # A locked or lost database fails every append alike: retrying each alone would
+                # only multiply the wait.
+                for request in group:
+                    _fail(request, exc)
                 return
             # One bad append (or a lost connection) must not fail its neighbours: retry alone.
             for request in group:
@@ -319,12 +322,17 @@ def _deliver(group: list[_Request], outcomes: list[list[int] | Exception]) -> No
             request.future.set_result(outcome)
 
 
-def _fail(request: _Request, exc: Exception) -> None:
-    if request.future.done():
-        return
-    if isinstance(exc, IntegrityError):  # a race the checks could not see: report it as one
-        exc = ConcurrencyError(request.appends[0].stream_id, request.appends[0].expected_version, -1)
-    request.future.set_exception(exc)
+def _fail(request: _Request, exc: BaseException) -> None:
+    # Versions and event ids are decided under the write lock, so a database error here is not a
+    # lost race: it surfaces as itself (a 500), never as a retryable ConcurrencyError.
+    if not request.future.done():
+        request.future.set_exception(exc)
+
+
+def _is_operational(exc: BaseException) -> bool:
+    if isinstance(exc, OperationalError | InterfaceError | ConnectionError | TimeoutError):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
 
 
 async def _stream_versions(conn: AsyncConnection, stream_ids: list[str]) -> dict[str, int]:

@@ -77,7 +77,7 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> Service
             checks["event_store"] = {"ok": False, "error": type(exc).__name__}
             head = None
         try:
-            current, expected = await sql_migrations.current_revision(writer), sql_migrations.head_revision()
+            current, expected = await sql_migrations.current_revision(reader), sql_migrations.head_revision()
             checks["migrations"] = {"ok": current == expected, "current": current, "head": expected}
         except Exception as exc:
             checks["migrations"] = {"ok": False, "error": type(exc).__name__}

@@ -18,6 +18,14 @@ from albatross.services import Services
 from albatross.web.app import create_app
 
 ADMIN_PASSWORD = "a long and new password"
+MEMBER_PASSWORD = "my own long password"
+
+
+@dataclass
+class Member:
+    id: str
+    username: str
+    headers: dict[str, str]
 
 
 @dataclass
@@ -38,7 +46,7 @@ class Api:
 @pytest.fixture
 async def api(tmp_path: Path) -> AsyncIterator[Api]:
     settings = load_settings(
-        environ={"ALBATROSS_DATA_DIR": str(tmp_path / "data"), "ALBATROSS_READ_WAIT_SECONDS": "0.5"}
+        environ={"ALBATROSS_DATA_DIR": str(tmp_path / "data"), "ALBATROSS_READ_WAIT_SECONDS": "2"}
     )
     services = await build_services(settings)
     password = await handle_create_platform_admin(services.identity)

@@ -122,8 +122,10 @@ async def handle_login(deps: IdentityDeps, username: str, password: str, address
 
     async def start(uow: UnitOfWork) -> int:
         fresh = await uow.load(User, user.id)
-        if new_hash is not None and fresh.password_hash == user.password_hash:
-            uow.record(fresh, [PasswordRehashed(password_hash=new_hash)])
+        # The password was verified against `user`; a reset or change since then wins.
+        if fresh.password_hash != user.password_hash or not can_sign_in(fresh.state, fresh.erased):
+            raise NotAuthenticated(WRONG_CREDENTIALS)
+        uow.record(fresh, [PasswordRehashed(password_hash=new_hash)] if new_hash else [])
         session = await uow.load(Session, session_id)
         uow.record(session, session.start(fresh, now_us(), deps.session_ttl_seconds * 1_000_000))
         return session.expires_at
@@ -147,9 +149,11 @@ async def handle_change_password(
     new_hash = await hash_password(new)
 
     async def change(uow: UnitOfWork) -> None:
-        user = await uow.load(User, principal.user_id)
+        fresh = await uow.load(User, principal.user_id)
+        if fresh.password_hash != user.password_hash:  # reset or changed meanwhile
+            raise Forbidden("The current password is wrong.", code="wrong-password")
         kept = principal.session_id if principal.via == "session" else None
-        uow.record(user, user.set_password(new_hash, must_change=False, now=now_us(), kept_session_id=kept))
+        uow.record(fresh, fresh.set_password(new_hash, must_change=False, now=now_us(), kept_session_id=kept))
 
     result = await run(deps, ctx, change)
     await forget_user(deps, principal.user_id)
@@ -167,6 +171,10 @@ async def handle_logout(deps: IdentityDeps, ctx: Context, principal: Principal) 
         uow.record(session, session.end("logout"))
 
     result = await run(deps, ctx, end)
+    # A marker, not only a delete: a request that read the session before it ended could put it
+    # back in the cache; the marker outlives any such entry.
+    marker_ttl = 2 * _session_cache_seconds(deps) + 1
+    await deps.cache.set(_ended_key(principal.session_id), b"1", expires_in=marker_ttl)
     await deps.cache.delete(_session_key(principal.session_id))
     return result
 
@@ -191,6 +199,7 @@ class _CachedUser(msgspec.Struct, frozen=True):
     kept_session_id: str | None
     active_keys: dict[str, str]
     """digest -> key id of the user's unrevoked API keys"""
+    loaded_at: int
 
 
 def _session_key(session_id: str) -> str:
@@ -205,15 +214,42 @@ def _api_key_key(digest: str) -> str:
     return f"auth:apikey:{digest}"
 
 
+def _stamp_key(user_id: str) -> str:
+    return f"auth:user-changed:{user_id}"
+
+
+def _ended_key(session_id: str) -> str:
+    return f"auth:session-ended:{session_id}"
+
+
+def _session_cache_seconds(deps: IdentityDeps) -> int:
+    # Sessions change only by ending, which leaves a marker (see handle_logout), so they may be
+    # cached longer than user facts.
+    return deps.auth_cache_seconds * 12
+
+
 async def forget_user(deps: IdentityDeps, user_id: str) -> None:
-    """Drop the cached auth facts of a user, so a change to them counts on the next request."""
+    """Make a change to a user's auth facts count on their next request.
+
+    Deleting the cached entry is not enough: a request that read the old facts just before the
+    change could put them back right after the delete. So a stamp records when the user last
+    changed, and cached facts loaded before it are not trusted. The stamp outlives any entry
+    that could predate it.
+    """
+    await deps.cache.set(
+        _stamp_key(user_id), str(now_us()).encode(), expires_in=2 * deps.auth_cache_seconds + 1
+    )
     await deps.cache.delete(_user_key(user_id))
 
 
 async def _user_facts(deps: IdentityDeps, user_id: str) -> _CachedUser:
     raw = await deps.cache.get(_user_key(user_id))
     if raw is not None:
-        return msgspec.msgpack.decode(raw, type=_CachedUser)
+        facts = msgspec.msgpack.decode(raw, type=_CachedUser)
+        stamp = await deps.cache.get(_stamp_key(user_id))
+        if stamp is None or int(stamp) < facts.loaded_at:
+            return facts
+    loaded_at = now_us()
     user = await UnitOfWork(deps.store, deps.codec, Context()).load(User, user_id)
     facts = _CachedUser(
         user.username,
@@ -225,6 +261,7 @@ async def _user_facts(deps: IdentityDeps, user_id: str) -> _CachedUser:
         user.sessions_valid_after,
         user.kept_session_id,
         {k.digest: k.id for k in user.api_keys.values() if k.revoked_at is None},
+        loaded_at,
     )
     await deps.cache.set(
         _user_key(user_id), msgspec.msgpack.encode(facts), expires_in=deps.auth_cache_seconds
@@ -263,9 +300,9 @@ async def authenticate(deps: IdentityDeps, token: str) -> Principal:
         if not loaded.exists or loaded.ended:
             raise NotAuthenticated(REVOKED)
         session = _CachedSession(loaded.user_id, loaded.started_at, loaded.expires_at)
-        ttl = max(1, min(deps.auth_cache_seconds * 12, (session.expires_at - now) // 1_000_000))
+        ttl = max(1, min(_session_cache_seconds(deps), (session.expires_at - now) // 1_000_000))
         await deps.cache.set(_session_key(session_id), msgspec.msgpack.encode(session), expires_in=ttl)
-    if session.expires_at <= now:
+    if session.expires_at <= now or await deps.cache.get(_ended_key(session_id)) is not None:
         raise NotAuthenticated(REVOKED)
     facts = await _user_facts(deps, session.user_id)
     if not session_is_valid(

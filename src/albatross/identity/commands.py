@@ -98,3 +98,9 @@ async def handle_set_applications(
         uow.record(tenant, tenant.set_applications(open))
 
     return await run(deps, ctx, change)
+
+
+async def authorize_tenant_change(deps: IdentityDeps, principal: Principal, tenant_id: str) -> int:
+    """An empty change: allowed only to those who may change the airline; answers the log head."""
+    authorize(principal, Action.MANAGE_TENANT, tenant_id)
+    return await deps.store.last_position()

@@ -32,7 +32,7 @@ async def hash_password(password: str) -> str:
 async def verify_password(password_hash: str | None, password: str) -> bool:
     def verify() -> bool:
         try:
-            return HASHER.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+            return HASHER.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
         except (VerificationError, InvalidHashError):
             return False
 

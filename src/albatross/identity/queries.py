@@ -9,7 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from albatross.identity.domain import Tenant
-from albatross.identity.policy import Principal, sees_contact_details
+from albatross.identity.policy import (
+    Action,
+    Principal,
+    authorize,
+    authorize_on_user,
+    sees_contact_details,
+    visible_tenant,
+)
 from albatross.identity.projections import tenants, users
 from albatross.kernel import EventCodec, EventStore, LogQuery, NotFound
 
@@ -52,7 +59,10 @@ def _view(row: object) -> TenantView:
     )
 
 
-async def list_tenants(engine: AsyncEngine, *, only: str | None, limit: int, offset: int) -> TenantPage:
+async def list_tenants(engine: AsyncEngine, viewer: Principal, *, limit: int, offset: int) -> TenantPage:
+    """Airlines the viewer may see: all for platform admins, else their own."""
+    authorize(viewer, Action.LIST_TENANTS)
+    only = visible_tenant(viewer)
     query = select(tenants)
     count = select(func.count()).select_from(tenants)
     if only is not None:
@@ -63,7 +73,8 @@ async def list_tenants(engine: AsyncEngine, *, only: str | None, limit: int, off
         return TenantPage([_view(r) for r in rows], total, limit, offset)
 
 
-async def get_tenant(engine: AsyncEngine, tenant_id: str) -> TenantView:
+async def get_tenant(engine: AsyncEngine, viewer: Principal, tenant_id: str) -> TenantView:
+    authorize(viewer, Action.READ_TENANT, tenant_id)
     async with engine.connect() as conn:
         row = (await conn.execute(select(tenants).where(tenants.c.id == tenant_id))).first()
     if row is None:
@@ -87,7 +98,10 @@ async def stream_history(store: EventStore, codec: EventCodec, stream_id: str) -
     ]
 
 
-async def tenant_history(store: EventStore, codec: EventCodec, tenant_id: str) -> list[HistoryEntry]:
+async def tenant_history(
+    store: EventStore, codec: EventCodec, viewer: Principal, tenant_id: str
+) -> list[HistoryEntry]:
+    authorize(viewer, Action.READ_TENANT_HISTORY, tenant_id)
     history = await stream_history(store, codec, Tenant.stream_id(tenant_id))
     if not history:
         raise NotFound("No such airline.")
@@ -146,6 +160,9 @@ async def list_users(
     limit: int,
     offset: int,
 ) -> UserPage:
+    """Users by username: platform admins see everyone (or one airline), others their airline."""
+    authorize(viewer, Action.LIST_USERS, tenant_id)
+    tenant_id = visible_tenant(viewer) or tenant_id
     conditions = [
         column == value
         for column, value in ((users.c.tenant_id, tenant_id), (users.c.state, state), (users.c.role, role))
@@ -159,15 +176,12 @@ async def list_users(
         return UserPage([_user_view(r, viewer) for r in rows], total, limit, offset)
 
 
-async def get_user_row(engine: AsyncEngine, user_id: str) -> object:
+async def get_user(engine: AsyncEngine, viewer: Principal, user_id: str) -> UserView:
     async with engine.connect() as conn:
         row = (await conn.execute(select(users).where(users.c.id == user_id))).first()
     if row is None:
         raise NotFound("No such user.")
-    return row
-
-
-def user_view(row: object, viewer: Principal) -> UserView:
+    authorize_on_user(viewer, Action.READ_USER, user_id=user_id, tenant_id=row.tenant_id)
     return _user_view(row, viewer)
 
 
@@ -188,7 +202,12 @@ class AuditPage(msgspec.Struct, frozen=True):
     """Pass as ?before_position= for the next (older) page; None on the last page."""
 
 
-async def audit(store: EventStore, q: LogQuery) -> AuditPage:
+async def audit(store: EventStore, viewer: Principal, q: LogQuery) -> AuditPage:
+    """The audit trail, newest first: platform admins everything (or one airline), airline
+    admins their airline only."""
+    authorize(viewer, Action.READ_AUDIT, q.tenant_id)
+    if viewer.role != "platform_admin":
+        q = msgspec.structs.replace(q, tenant_id=viewer.tenant_id)
     found = await store.query(q)
     items = [
         AuditEntry(

@@ -20,7 +20,7 @@ from albatross.kernel.errors import (
 )
 from albatross.kernel.events import DomainEvent, EventCodec, EventRegistry, registry
 from albatross.kernel.ports import Cache, EventDistribution, Notifier, Vault
-from albatross.kernel.projection import Projection, ProjectionRunner, ReadModelStore, ReadModelTransaction
+from albatross.kernel.projection import Projection, ProjectionRunner, ReadModelStore
 from albatross.kernel.store import EventStore, LogQuery, NewEvent, StoredEvent, StreamAppend
 from albatross.kernel.unit_of_work import CommandResult, Context, UnitOfWork, execute
 
@@ -50,7 +50,6 @@ __all__ = [
     "ProjectionRunner",
     "ProjectionTimeout",
     "ReadModelStore",
-    "ReadModelTransaction",
     "StoredEvent",
     "StreamAppend",
     "TooManyRequests",

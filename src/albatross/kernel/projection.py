@@ -18,10 +18,6 @@ from albatross.kernel.store import EventStore, StoredEvent
 log = logging.getLogger("albatross.projections")
 
 
-class ReadModelTransaction(Protocol):
-    """What a projection writes through; the read-model adapter gives it its meaning."""
-
-
 class ReadModelStore(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[Any]: ...
 

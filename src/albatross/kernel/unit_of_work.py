@@ -58,6 +58,9 @@ class UnitOfWork:
         return aggregate
 
     def record(self, aggregate: Aggregate, events: list[DomainEvent]) -> None:
+        """Apply `events` and queue them for the aggregate's stream. Recording nothing still
+        guards the stream: the commit fails if it moved since it was loaded, because the
+        decision to record nothing was taken on that version."""
         stream_id = aggregate.stream_id(aggregate.id)
         if stream_id not in self._loaded:
             self._loaded[stream_id] = (aggregate, aggregate.version)
@@ -66,16 +69,12 @@ class UnitOfWork:
             aggregate.version += 1
         self._pending.setdefault(stream_id, []).extend(events)
 
-    @property
-    def has_changes(self) -> bool:
-        return any(self._pending.values())
-
     async def commit(self) -> list[int]:
+        if not any(self._pending.values()):
+            return []
         recorded_at = now_us()
         appends = []
         for stream_id, events in self._pending.items():
-            if not events:
-                continue
             aggregate, loaded_version = self._loaded[stream_id]
             new_events = [
                 NewEvent(
