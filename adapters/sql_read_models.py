@@ -53,3 +53,12 @@ class SqlReadModelStore:
             for table in tables:
                 await conn.execute(delete(table))  # type: ignore[arg-type]
             await conn.execute(delete(checkpoints).where(checkpoints.c.name == name))
+
+    async def compact(self) -> None:
+        if self.writer.dialect.name == "sqlite":
+            # Copy the write-ahead log into the file and empty it: old page images (an erased
+            # person's rows among them) must not survive in the -wal file.
+            # Outside any transaction (SQLAlchemy would open one), straight on the driver.
+            async with self.writer.connect() as conn:
+                raw = await conn.get_raw_connection()
+                await raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")

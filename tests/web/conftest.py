@@ -42,6 +42,40 @@ class Api:
         assert response.status_code == 200, response.text
         return {"Authorization": f"Bearer {response.json()['token']}"}
 
+    async def tenant(self, admin: dict[str, str], name: str, icao: str) -> str:
+        response = await self.client.post("/api/v1/tenants", json={"name": name, "icao": icao}, headers=admin)
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
+    async def user(
+        self, creator: dict[str, str], username: str, role: str = "pilot", tenant_id: str | None = None
+    ) -> Member:
+        """Create an account, log in with its one-time password and replace it."""
+        body = {
+            "username": username,
+            "email": f"{username}@example.org",
+            "password": "one-time password 1",
+            "name": f"{username.title()} Tester",
+            "role": role,
+        }
+        if tenant_id is not None:
+            body["tenant_id"] = tenant_id
+        response = await self.client.post("/api/v1/users", json=body, headers=creator)
+        assert response.status_code == 201, response.text
+        user_id = response.json()["id"]
+        headers = await self.login(username, "one-time password 1")
+        changed = await self.client.post(
+            "/api/v1/auth/password",
+            json={"current_password": "one-time password 1", "new_password": MEMBER_PASSWORD},
+            headers=headers,
+        )
+        assert changed.status_code == 204, changed.text
+        return Member(user_id, username, headers)
+
+    async def settle(self) -> None:
+        """Wait until the read models include everything written so far."""
+        await self.services.runner.wait_for(await self.services.store.last_position(), 5)
+
 
 @pytest.fixture
 async def api(tmp_path: Path) -> AsyncIterator[Api]:

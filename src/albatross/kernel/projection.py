@@ -31,6 +31,10 @@ class ReadModelStore(Protocol):
         """Empty a projection's tables and set its checkpoint to 0, in one transaction."""
         ...
 
+    async def compact(self) -> None:
+        """After a rebuild: drop stale copies of old rows the database may still keep on disk."""
+        ...
+
 
 class Projection(Protocol):
     name: str
@@ -132,7 +136,9 @@ class ProjectionRunner:
         """Empty every projection's tables and replay the whole log into them."""
         for projection in self.projections:
             await self.read_models.reset(projection.name, projection.tables)
-        return await self.catch_up()
+        applied = await self.catch_up()
+        await self.read_models.compact()
+        return applied
 
     async def wait_for(self, position: int, timeout: float) -> None:
         """Return once every projection has applied `position`; else raise ProjectionTimeout."""

@@ -13,7 +13,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from albatross.kernel import DomainError, NotAuthenticated, Unavailable
+from albatross.kernel import DomainError, NotAuthenticated, TooManyRequests, Unavailable
 
 log = logging.getLogger("albatross.web")
 
@@ -27,6 +27,9 @@ STATUS_OF: dict[str, int] = {
     "password-change-required": 403,
     "not-found": 404,
     "already-exists": 409,
+    "invalid-state": 409,
+    "applications-closed": 403,
+    "too-many-requests": 429,
     "concurrency-conflict": 409,
     "unavailable": 503,
     "projection-lagging": 503,
@@ -85,6 +88,9 @@ _TITLES = {
     "password-change-required": "Change your one-time password first",
     "not-found": "Not found",
     "already-exists": "Already exists",
+    "invalid-state": "Not possible in the current state",
+    "applications-closed": "Applications are closed",
+    "too-many-requests": "Too many requests",
     "concurrency-conflict": "Concurrent change",
     "unavailable": "Temporarily unavailable",
     "projection-lagging": "Read models are catching up",
@@ -96,7 +102,7 @@ def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Respons
     headers: dict[str, str] = {}
     if isinstance(exc, NotAuthenticated):
         headers["WWW-Authenticate"] = 'Bearer realm="albatross"'
-    if isinstance(exc, Unavailable):
+    if isinstance(exc, Unavailable | TooManyRequests):
         headers["Retry-After"] = str(exc.retry_after)
     errors = [FieldError(k, v) for k, v in exc.fields.items()]
     return problem(
