@@ -1,0 +1,267 @@
+"""Every endpoint x every kind of caller, with the exact status each must get.
+
+The matrix must list every route the app serves: adding an endpoint without its row fails
+`test_the_matrix_covers_every_endpoint`. Targets live in airline A; "own" callers belong to
+A, "other" callers to airline B. Each request gets fresh credentials and a fresh target, so
+a write (logout, erase, suspend) never changes what the next cell sees.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import MEMBER_PASSWORD, Api, Member
+
+CALLERS = (
+    "platform_admin",
+    "own_admin",
+    "own_pilot",
+    "other_admin",
+    "other_pilot",
+    "anonymous",
+    "suspended",
+    "revoked_key",
+)
+UNAUTHENTICATED = {"anonymous": 401, "suspended": 401, "revoked_key": 401}
+DOCS_PREFIX = "/schema"  # the OpenAPI document and its viewers: public, checked once below
+
+
+def row(
+    platform: int,
+    own_admin: int,
+    own_pilot: int,
+    other_admin: int,
+    other_pilot: int,
+    *,
+    public: int | None = None,
+) -> dict[str, int]:
+    """Statuses per caller; `public` means the endpoint needs no authentication at all."""
+    statuses = {
+        "platform_admin": platform,
+        "own_admin": own_admin,
+        "own_pilot": own_pilot,
+        "other_admin": other_admin,
+        "other_pilot": other_pilot,
+    }
+    statuses.update({c: public for c in UNAUTHENTICATED} if public is not None else UNAUTHENTICATED)
+    return statuses
+
+
+@dataclass
+class World:
+    api: Api
+    admin: dict[str, str]
+    tenant_a: str
+    tenant_b: str
+    members: dict[str, Member]
+    counter: itertools.count  # type: ignore[type-arg]
+
+    def unique(self, prefix: str) -> str:
+        return f"{prefix}{next(self.counter)}"
+
+    async def headers(self, caller: str) -> dict[str, str]:
+        if caller == "anonymous":
+            return {}
+        if caller == "platform_admin":
+            return await self.api.login("admin", "a long and new password")
+        if caller in ("suspended", "revoked_key"):
+            return self.members[caller].headers
+        return await self.api.login(self.members[caller].username, MEMBER_PASSWORD)
+
+    async def target(self) -> str:
+        """A fresh pilot of airline A, with one API key; returns the user id."""
+        member = await self.api.user(self.admin, self.unique("target"), "pilot", self.tenant_a)
+        return member.id
+
+
+Request = Callable[[World, dict[str, str]], Awaitable[Any]]
+
+
+async def _key_of(world: World, user_id: str) -> str:
+    response = await world.api.client.post(
+        f"/api/v1/users/{user_id}/api-keys", json={"name": "k"}, headers=world.admin
+    )
+    return str(response.json()["id"])
+
+
+def _new_user_body(world: World) -> dict[str, object]:
+    name = world.unique("new")
+    return {
+        "username": name,
+        "email": f"{name}@example.org",
+        "password": "a decent password",
+        "name": "N",
+        "tenant_id": world.tenant_a,
+    }
+
+
+async def call(world: World, method: str, path: str, headers: dict[str, str], **kw: Any) -> int:
+    response = await world.api.client.request(method, path, headers=headers, **kw)
+    return response.status_code
+
+
+MATRIX: dict[tuple[str, str], tuple[dict[str, int], Callable[[World, dict[str, str]], Awaitable[int]]]] = {
+    ("GET", "/health"): (row(200, 200, 200, 200, 200, public=200), lambda w, h: call(w, "GET", "/health", h)),
+    ("GET", "/ready"): (row(200, 200, 200, 200, 200, public=200), lambda w, h: call(w, "GET", "/ready", h)),
+    ("POST", "/api/v1/auth/login"): (
+        row(401, 401, 401, 401, 401, public=401),
+        lambda w, h: call(
+            w, "POST", "/api/v1/auth/login", h, json={"username": "admin", "password": "not it at all"}
+        ),
+    ),
+    ("POST", "/api/v1/auth/password"): (
+        row(403, 403, 403, 403, 403),  # authenticated, then the (deliberately wrong) current password
+        lambda w, h: call(
+            w,
+            "POST",
+            "/api/v1/auth/password",
+            h,
+            json={"current_password": "wrong one!!", "new_password": "x" * 12},
+        ),
+    ),
+    ("POST", "/api/v1/auth/logout"): (
+        row(204, 204, 204, 204, 204),
+        lambda w, h: call(w, "POST", "/api/v1/auth/logout", h),
+    ),
+    ("GET", "/api/v1/me"): (row(200, 200, 200, 200, 200), lambda w, h: call(w, "GET", "/api/v1/me", h)),
+    ("POST", "/api/v1/tenants"): (
+        row(201, 403, 403, 403, 403),
+        lambda w, h: call(w, "POST", "/api/v1/tenants", h, json={"name": "N", "icao": _icao(w)}),
+    ),
+    ("GET", "/api/v1/tenants"): (
+        row(200, 200, 200, 200, 200),
+        lambda w, h: call(w, "GET", "/api/v1/tenants", h),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}"): (
+        row(200, 200, 200, 404, 404),
+        lambda w, h: call(w, "GET", f"/api/v1/tenants/{w.tenant_a}", h),
+    ),
+    ("PATCH", "/api/v1/tenants/{tenant_id:str}"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: call(
+            w, "PATCH", f"/api/v1/tenants/{w.tenant_a}", h, json={"name": w.unique("Airline ")}
+        ),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/history"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: call(w, "GET", f"/api/v1/tenants/{w.tenant_a}/history", h),
+    ),
+    ("POST", "/api/v1/tenants/{tenant_id:str}/applications"): (
+        row(201, 201, 201, 201, 201, public=201),
+        lambda w, h: call(w, "POST", f"/api/v1/tenants/{w.tenant_a}/applications", h, json=_application(w)),
+    ),
+    ("POST", "/api/v1/users"): (
+        row(201, 201, 403, 404, 404),
+        lambda w, h: call(w, "POST", "/api/v1/users", h, json=_new_user_body(w)),
+    ),
+    ("GET", "/api/v1/users"): (row(200, 200, 200, 200, 200), lambda w, h: call(w, "GET", "/api/v1/users", h)),
+    ("GET", "/api/v1/users/{user_id:str}"): (
+        row(200, 200, 200, 404, 404),
+        lambda w, h: _on_target(w, h, "GET", ""),
+    ),
+    ("PATCH", "/api/v1/users/{user_id:str}"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: _on_target(w, h, "PATCH", "", json={"name": "Renamed"}),
+    ),
+    ("DELETE", "/api/v1/users/{user_id:str}"): (
+        row(204, 204, 403, 404, 404),
+        lambda w, h: _on_target(w, h, "DELETE", ""),
+    ),
+    ("POST", "/api/v1/users/{user_id:str}/{action:str}"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: _on_target(w, h, "POST", "/suspend"),
+    ),
+    ("POST", "/api/v1/users/{user_id:str}/api-keys"): (
+        row(201, 201, 403, 404, 404),
+        lambda w, h: _on_target(w, h, "POST", "/api-keys", json={"name": "tracker"}),
+    ),
+    ("GET", "/api/v1/users/{user_id:str}/api-keys"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: _on_target(w, h, "GET", "/api-keys"),
+    ),
+    ("DELETE", "/api/v1/users/{user_id:str}/api-keys/{key_id:str}"): (
+        row(204, 204, 403, 404, 404),
+        lambda w, h: _revoke_on_target(w, h),
+    ),
+    ("GET", "/api/v1/audit"): (row(200, 200, 403, 200, 403), lambda w, h: call(w, "GET", "/api/v1/audit", h)),
+}
+
+
+def _icao(world: World) -> str:
+    n = next(world.counter)
+    return "".join(chr(65 + (n // 26**k) % 26) for k in (2, 1, 0))
+
+
+def _application(world: World) -> dict[str, str]:
+    name = world.unique("applicant")
+    return {"username": name, "email": f"{name}@example.org", "password": "a decent password", "name": "A"}
+
+
+async def _on_target(world: World, headers: dict[str, str], method: str, suffix: str, **kw: Any) -> int:
+    user_id = await world.target()
+    return await call(world, method, f"/api/v1/users/{user_id}{suffix}", headers, **kw)
+
+
+async def _revoke_on_target(world: World, headers: dict[str, str]) -> int:
+    user_id = await world.target()
+    key_id = await _key_of(world, user_id)
+    return await call(world, "DELETE", f"/api/v1/users/{user_id}/api-keys/{key_id}", headers)
+
+
+@pytest.fixture
+async def world(api: Api, admin: dict[str, str]) -> World:
+    api.services.identity.applications_per_address_per_hour = 10_000
+    api.services.identity.login_failures_per_address = 10_000
+    tenant_a = await api.tenant(admin, "Airline A", "AAA")
+    tenant_b = await api.tenant(admin, "Airline B", "BBB")
+    await api.client.patch(f"/api/v1/tenants/{tenant_a}", json={"applications_open": True}, headers=admin)
+    members = {
+        "own_admin": await api.user(admin, "own.admin", "tenant_admin", tenant_a),
+        "own_pilot": await api.user(admin, "own.pilot", "pilot", tenant_a),
+        "other_admin": await api.user(admin, "other.admin", "tenant_admin", tenant_b),
+        "other_pilot": await api.user(admin, "other.pilot", "pilot", tenant_b),
+    }
+    suspended = await api.user(admin, "suspended", "pilot", tenant_a)
+    await api.client.post(f"/api/v1/users/{suspended.id}/suspend", headers=admin)
+    members["suspended"] = suspended
+    holder = await api.user(admin, "keyholder", "pilot", tenant_a)
+    issued = (
+        await api.client.post(f"/api/v1/users/{holder.id}/api-keys", json={"name": "k"}, headers=admin)
+    ).json()
+    await api.client.delete(f"/api/v1/users/{holder.id}/api-keys/{issued['id']}", headers=admin)
+    members["revoked_key"] = Member(holder.id, holder.username, {"X-API-Key": issued["key"]})
+    return World(api, admin, tenant_a, tenant_b, members, itertools.count(uuid.uuid4().int % 1000))
+
+
+def served_routes(api: Api) -> set[tuple[str, str]]:
+    app = api.client._transport.app  # type: ignore[attr-defined]
+    found = set()
+    for route in app.routes:
+        if route.path.startswith(DOCS_PREFIX):
+            continue
+        for method in getattr(route, "methods", ()):
+            if method not in ("OPTIONS", "HEAD"):
+                found.add((method, route.path))
+    return found
+
+
+async def test_the_matrix_covers_every_endpoint(api: Api) -> None:
+    assert served_routes(api) == set(MATRIX)
+    assert all(set(statuses) == set(CALLERS) for statuses, _ in MATRIX.values())
+    assert (await api.client.get("/schema/openapi.json")).status_code == 200
+
+
+async def test_every_endpoint_answers_every_caller_exactly(world: World) -> None:
+    mismatches = []
+    for (method, path), (expected, request) in MATRIX.items():
+        for caller in CALLERS:
+            status = await request(world, await world.headers(caller))
+            if status != expected[caller]:
+                mismatches.append(f"{method} {path} as {caller}: {status}, expected {expected[caller]}")
+    assert mismatches == []
