@@ -57,9 +57,27 @@ fi
 if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] || [ requirements.lock -nt "$STAMP" ] \
     || [ build/build.sh -nt "$STAMP" ]; then
     echo "build: installing dependencies into $VENV"
-    pip_install --upgrade pip
     pip_install -c requirements.lock "setuptools>=68" "$STAGE[build]"
     touch "$STAMP"
+fi
+
+# PyInstaller needs binutils (objdump) and a shared libpython; minimal Debian images lack both.
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    missing=()
+    command -v objdump >/dev/null || missing+=(binutils)
+    minor="$("$VENV/bin/python" -c 'import sys; print(sys.version_info.minor)')"
+    if ! "$VENV/bin/python" -c '
+import pathlib, sys, sysconfig
+name = f"libpython3.{sys.version_info.minor}.so.1.0"
+dirs = [sysconfig.get_config_var(v) or "" for v in ("LIBDIR", "LIBPL")]
+dirs += ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu"]
+sys.exit(0 if any(pathlib.Path(d, name).exists() for d in dirs if d) else 1)'; then
+        missing+=("libpython3.$minor")
+    fi
+    if [ "${#missing[@]}" -gt 0 ]; then
+        echo "build: installing ${missing[*]} (needed by PyInstaller)"
+        apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
 fi
 
 # 3. The project itself, non-editable, from the fresh copy (its version rarely changes, so force).

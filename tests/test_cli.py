@@ -50,6 +50,7 @@ def test_version_through_python_dash_m() -> None:
         ("ALBATROSS_BROKER_URL", "amqp://guest:guest@localhost/", "ALBATROSS_BROKER_URL"),
         ("ALBATROSS_READ_WAIT_SECONDS", "-1", "ALBATROSS_READ_WAIT_SECONDS"),
         ("ALBATROSS_CONFIG", "/nonexistent/albatross.toml", "ALBATROSS_CONFIG"),
+        ("ALBATROSS_DATABSE_URL", "sqlite+aiosqlite:///elsewhere.db", "ALBATROSS_DATABSE_URL"),
     ],
 )
 def test_a_bad_setting_stops_with_one_clear_line(

@@ -106,9 +106,13 @@ async def _serve(settings: Settings, _: argparse.Namespace) -> int:
         config = uvicorn.Config(
             app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(), lifespan="on"
         )
-        print(f"Listening on http://{settings.host}:{settings.port}", flush=True)
         server = uvicorn.Server(config)
-        await server.serve()
+        serving = asyncio.create_task(server.serve())
+        while not server.started and not serving.done():  # noqa: ASYNC110  (uvicorn offers no event)
+            await asyncio.sleep(0.05)
+        if server.started:  # only once the port is really bound
+            print(f"Listening on http://{settings.host}:{settings.port}", flush=True)
+        await serving
         return 0 if server.started else 1
     finally:
         await services.close()

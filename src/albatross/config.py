@@ -61,6 +61,10 @@ def load_settings(environ: dict[str, str] | None = None, overrides: dict[str, An
         raw = environ.get(ENV_PREFIX + name.upper())
         if raw is not None and raw != "":
             values[name] = raw
+    known = {ENV_PREFIX + name.upper() for name in _FIELDS} | {f"{ENV_PREFIX}CONFIG"}
+    unknown = sorted(k for k in environ if k.startswith(ENV_PREFIX) and k not in known)
+    if unknown:  # a typo must not silently fall back to a default (say, a fresh database)
+        raise ConfigError(f"unknown setting {unknown[0]}; known: {', '.join(sorted(known))}")
     values.update({k: v for k, v in (overrides or {}).items() if v is not None})
     try:
         settings = msgspec.convert(values, Settings, strict=False)
