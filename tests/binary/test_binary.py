@@ -284,6 +284,36 @@ def test_serve_keeps_its_data_across_a_restart(binary: Path, tmp_path: Path) -> 
         assert status == 201, (status, created)
         position = created["position"]
 
+        # Identity in the binary: the breached-password list (zxcvbn), the personal-data vault
+        # (cryptography) and an API key sent as X-API-Key.
+        member = {
+            "username": "smoke.pilot",
+            "email": "smoke@example.org",
+            "password": "qwertyuiop",
+            "name": "Smoke Pilot",
+            "tenant_id": created["id"],
+        }
+        status, body = call("POST", f"{server.base}/api/v1/users", member, token)
+        assert status == 400 and body["errors"][0]["message"] == "commonly breached", (status, body)
+        status, pilot = call(
+            "POST", f"{server.base}/api/v1/users", {**member, "password": "a decent password"}, token
+        )
+        assert status == 201, (status, pilot)
+        status, issued = call(
+            "POST", f"{server.base}/api/v1/users/{pilot['id']}/api-keys", {"name": "acars"}, token
+        )
+        assert status == 201 and issued["key"].startswith("alb_"), (status, issued)
+        request = urllib.request.Request(f"{server.base}/api/v1/me", headers={"X-API-Key": issued["key"]})
+        with HTTP.open(request, timeout=HTTP_TIMEOUT) as response:
+            assert json.loads(response.read())["username"] == "smoke.pilot"
+        status, view = call(
+            "GET", f"{server.base}/api/v1/users/{pilot['id']}?min_position={issued['position']}", token=token
+        )
+        assert (status, view["email"], view["pilot_id"]) == (200, "smoke@example.org", "SMK0001"), (
+            status,
+            view,
+        )
+
         exit_status = server.stop()
         assert exit_status in (0, -signal.SIGTERM, 128 + signal.SIGTERM), server.output()
         assert "Traceback" not in server.output()

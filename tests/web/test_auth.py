@@ -129,9 +129,48 @@ async def test_no_secret_reaches_the_logs(api: Api, caplog: pytest.LogCaptureFix
         headers=headers,
     )
     await api.client.post("/api/v1/auth/login", json={"username": "admin", "password": "wrong password!"})
-    await api.client.post("/api/v1/tenants", json={"name": "Log Air", "icao": "LOG"}, headers=headers)
+    tenant = await api.client.post(
+        "/api/v1/tenants", json={"name": "Log Air", "icao": "LOG"}, headers=headers
+    )
+    tenant_id = tenant.json()["id"]
+    created = await api.client.post(
+        "/api/v1/users",
+        json={
+            "username": "logger",
+            "email": "l@example.org",
+            "password": "one-time secret 1",
+            "name": "L",
+            "tenant_id": tenant_id,
+        },
+        headers=headers,
+    )
+    user_id = created.json()["id"]
+    issued = await api.client.post(f"/api/v1/users/{user_id}/api-keys", json={"name": "k"}, headers=headers)
+    key = issued.json()["key"]
+    await api.client.get("/api/v1/me", headers={"X-API-Key": key})
+    await api.client.delete(f"/api/v1/users/{user_id}/api-keys/{issued.json()['id']}", headers=headers)
+    await api.client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"})
+    await api.client.patch(f"/api/v1/tenants/{tenant_id}", json={"applications_open": True}, headers=headers)
+    await api.client.post(
+        f"/api/v1/tenants/{tenant_id}/applications",
+        json={
+            "username": "applicant",
+            "email": "a@example.org",
+            "password": "applicant secret 1",
+            "name": "A",
+        },
+    )
     await api.client.post("/api/v1/auth/logout", headers=headers)
     token = headers["Authorization"].removeprefix("Bearer ")
     logged = caplog.text + "".join(str(r.__dict__) for r in caplog.records)
-    for secret in (api.one_time_password, ADMIN_PASSWORD, "wrong password!", token):
+    secrets = (
+        api.one_time_password,
+        ADMIN_PASSWORD,
+        "wrong password!",
+        token,
+        key,
+        "one-time secret 1",
+        "applicant secret 1",
+    )
+    for secret in secrets:
         assert secret not in logged

@@ -155,6 +155,12 @@ def test_schemathesis_finds_nothing(tmp_path: Path) -> None:
             f"schemathesis exited with {result.returncode}:\n{output}\n"
             f"--- server log (tail) ---\n{log.read_text(errors='replace')[-5000:]}"
         )
+        # Nothing secret in a real server's output (access log included) after ~1,000 requests;
+        # the one-time password is the single line printed on purpose, at first start.
+        server_output = log.read_text(errors="replace")
+        for secret in (token, first, NEW_PASSWORD):
+            assert secret not in server_output
+        assert server_output.count(one_time) == 1
     finally:
         server.terminate()
         try:
