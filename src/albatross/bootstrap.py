@@ -7,6 +7,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.stores.memory import MemoryStore
 
 import albatross.identity.domain  # noqa: F401  (registers the identity events)
@@ -20,6 +22,7 @@ from albatross.config import Settings
 from albatross.identity.commands import IdentityDeps
 from albatross.identity.projections import identity_projections
 from albatross.kernel import EventCodec, EventStore, ProjectionRunner, registry
+from albatross.kernel.notifications import EventPublisher
 from albatross.services import Services
 
 
@@ -56,7 +59,16 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> Service
     distribution = InProcessDistribution()
     read_models = SqlReadModelStore(writer, reader)
     vault = SqlVault(writer, reader)
-    runner = ProjectionRunner(store, codec, read_models, identity_projections(vault), distribution)
+    # Notifications: Litestar's channels with the in-memory backend (Redis in production).
+    channels = ChannelsPlugin(backend=MemoryChannelsBackend(), arbitrary_channels_allowed=True)
+    runner = ProjectionRunner(
+        store,
+        codec,
+        read_models,
+        identity_projections(vault),
+        distribution,
+        publisher=EventPublisher(channels),
+    )
     cache = MemoryStore()
     identity = IdentityDeps(
         store=store,
@@ -96,6 +108,7 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> Service
         reader=reader,
         identity=identity,
         readiness=readiness,
+        notifier=channels,
         closers=closers,
     )
 

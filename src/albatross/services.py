@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from albatross.config import Settings
 from albatross.identity.commands import IdentityDeps
-from albatross.kernel import Cache, EventCodec, EventDistribution, EventStore, ProjectionRunner
+from albatross.kernel import Cache, EventCodec, EventDistribution, EventStore, Notifier, ProjectionRunner
 
 
 @dataclass
@@ -25,6 +25,8 @@ class Services:
     """Read-model queries go through this engine."""
     identity: IdentityDeps
     readiness: Callable[[], Awaitable[dict[str, Any]]]
+    notifier: Notifier | None = None
+    """Publishes change envelopes; a Litestar plugin (channels) that the app must run."""
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     async def close(self) -> None:

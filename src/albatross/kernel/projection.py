@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from albatross.kernel.errors import ProjectionTimeout
 from albatross.kernel.events import DomainEvent, EventCodec
+from albatross.kernel.notifications import EventPublisher
 from albatross.kernel.ports import EventDistribution
 from albatross.kernel.store import EventStore, StoredEvent
 
@@ -59,6 +60,7 @@ class ProjectionRunner:
         *,
         batch_size: int = 1000,
         idle_poll: float = 1.0,
+        publisher: EventPublisher | None = None,
     ) -> None:
         self.store = store
         self.codec = codec
@@ -68,6 +70,8 @@ class ProjectionRunner:
         self.batch_size = batch_size
         self.idle_poll = idle_poll
         self.positions: dict[str, int] = {}
+        self.publisher = publisher
+        self._announced: int | None = None  # set while running: what subscribers were told up to
         self._progress = asyncio.Condition()
         self.running = False
 
@@ -85,6 +89,7 @@ class ProjectionRunner:
             for projection in self.projections:
                 await self._apply(projection, events, decoded)
             applied += len(events)
+            self._announce(events)
             async with self._progress:
                 self._progress.notify_all()
 
@@ -115,8 +120,22 @@ class ProjectionRunner:
             new = (await self.read_models.checkpoints([projection.name]))[projection.name]
         self.positions[projection.name] = new
 
+    def _announce(self, events: list[StoredEvent]) -> None:
+        """Once every projection has a batch, subscribers may hear of it (and query it)."""
+        if self.publisher is None or self._announced is None:
+            return
+        done = min(self.positions.values(), default=0)
+        fresh = [e for e in events if self._announced < e.position <= done]
+        if fresh:
+            self.publisher.publish(fresh)
+            self._announced = fresh[-1].position
+
     async def run(self) -> None:
-        """Catch up, then wait for news from the distribution port (or poll), until cancelled."""
+        """Catch up, then wait for news from the distribution port (or poll), until cancelled.
+
+        Only events appended after the start are announced: a restart does not replay history
+        to subscribers (they resume from the log)."""
+        self._announced = await self.store.last_position()
         self.running = True
         try:
             while True:
@@ -131,6 +150,7 @@ class ProjectionRunner:
                 await self.distribution.wait(min(self.positions.values(), default=0), self.idle_poll)
         finally:
             self.running = False
+            self._announced = None
 
     async def rebuild(self) -> int:
         """Empty every projection's tables and replay the whole log into them."""

@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from litestar import Litestar
+from litestar.channels import ChannelsPlugin
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
@@ -49,6 +50,7 @@ def create_app(services: Services, *, run_projections: bool = True) -> Litestar:
         },
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=[projections],
+        plugins=[services.notifier] if isinstance(services.notifier, ChannelsPlugin) else [],
         openapi_config=OpenAPIConfig(
             title="Albatross",
             version=__version__,
