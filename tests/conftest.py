@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from albatross.adapters.memory import InMemoryEventStore
 from albatross.adapters.sql_engine import create_engines
@@ -18,13 +20,35 @@ from albatross.kernel import EventStore, NewEvent
 from albatross.services import Services
 
 # "sqlite" runs each group commit as one call on aiosqlite's thread; "sqlite-portable" is the
-# SQLAlchemy Core path the PostgreSQL adapter shares. Both must keep the same contract.
-EVENT_STORES = ["memory", "sqlite", "sqlite-portable"]
+# SQLAlchemy Core path the PostgreSQL adapter shares. All must keep the same contract.
+EVENT_STORES = ["memory", "sqlite", "sqlite-portable", "postgres"]
+
+# Real servers for the production-mode tests, started by `./dev test` (.ci/services.sh) or
+# pointed at your own with these variables.
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+NO_POSTGRES = "no PostgreSQL: set TEST_POSTGRES_URL or run ./dev test as root (it starts one)"
+NO_REDIS = "no Redis: set TEST_REDIS_URL or run ./dev test as root (it starts one)"
+
+
+async def fresh_postgres() -> tuple[AsyncEngine, AsyncEngine]:
+    """Engines on an empty, migrated PostgreSQL schema (every test starts from nothing)."""
+    if not POSTGRES_URL:
+        pytest.skip(NO_POSTGRES)
+    writer, reader = create_engines(POSTGRES_URL)
+    async with writer.begin() as conn:
+        await conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+        await conn.exec_driver_sql("CREATE SCHEMA public")
+    await upgrade(writer)
+    return writer, reader
 
 
 async def make_store(kind: str, tmp_path: Path) -> EventStore:
     if kind == "memory":
         return InMemoryEventStore()
+    if kind == "postgres":
+        writer, reader = await fresh_postgres()
+        return SqlEventStore(writer, reader)
     if kind in ("sqlite", "sqlite-portable"):
         writer, reader = create_engines(f"sqlite+aiosqlite:///{tmp_path / f'store-{uuid.uuid4().hex}.db'}")
         await upgrade(writer)

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from albatross import __version__
-from albatross.config import ConfigError, Settings, load_settings
+from albatross.config import ConfigError, Settings, load_settings, redact
 
 log = logging.getLogger("albatross")
 
@@ -25,6 +25,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
     serve.add_argument("--ephemeral", action="store_true", help="keep everything in memory; nothing is saved")
+
+    commands.add_parser(
+        "worker", help="run the projections (production: beside any number of serve processes)"
+    )
 
     commands.add_parser("migrate", help="apply database migrations")
 
@@ -65,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     runners: dict[str, Callable[[Settings, argparse.Namespace], Awaitable[int]]] = {
         "serve": _serve,
+        "worker": _worker,
         "migrate": _migrate,
         "projections": _rebuild,
         "admin": _reset_password,
@@ -85,7 +90,7 @@ def _where(settings: Settings) -> str:
     if settings.ephemeral:
         return "in memory (ephemeral: nothing is kept after exit)"
     path = database_path(settings)
-    return str(path) if path else "configured database"
+    return str(path) if path else redact(settings.resolved_database_url)
 
 
 async def _serve(settings: Settings, _: argparse.Namespace) -> int:
@@ -102,7 +107,8 @@ async def _serve(settings: Settings, _: argparse.Namespace) -> int:
         if password is not None:
             # The only time a secret is printed: the operator needs it for the first login.
             print(f"Platform admin created: username={PLATFORM_ADMIN} password={password}", flush=True)
-        app = create_app(services)
+        # Embedded, serve runs the projections itself; with PostgreSQL, `albatross worker` does.
+        app = create_app(services, run_projections=not settings.shared_database)
         config = uvicorn.Config(
             app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(), lifespan="on"
         )
@@ -116,6 +122,35 @@ async def _serve(settings: Settings, _: argparse.Namespace) -> int:
         return 0 if server.started else 1
     finally:
         await services.close()
+
+
+async def _worker(settings: Settings, _: argparse.Namespace) -> int:
+    import signal
+
+    from albatross.bootstrap import build_services
+
+    if not settings.shared_database:
+        print(
+            "albatross: worker needs a shared database (ALBATROSS_DATABASE_URL=postgresql+asyncpg://...); "
+            "in the embedded mode serve runs the projections",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"Albatross {__version__} worker: data {_where(settings)}", flush=True)
+    services = await build_services(settings, migrate=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    runner = asyncio.create_task(services.runner.run())
+    print("Worker running projections", flush=True)
+    try:
+        await stop.wait()
+    finally:
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+        await services.close()
+    return 0
 
 
 async def _migrate(settings: Settings, _: argparse.Namespace) -> int:

@@ -8,8 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.base import ChannelsBackend
 from litestar.channels.backends.memory import MemoryChannelsBackend
+from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
+from redis.asyncio import Redis
 
 import albatross.identity.domain  # noqa: F401  (registers the identity events)
 from albatross.adapters import sql_migrations
@@ -59,8 +64,18 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> Service
     distribution = InProcessDistribution()
     read_models = SqlReadModelStore(writer, reader)
     vault = SqlVault(writer, reader)
-    # Notifications: Litestar's channels with the in-memory backend (Redis in production).
-    channels = ChannelsPlugin(backend=MemoryChannelsBackend(), arbitrary_channels_allowed=True)
+    cache: Store
+    if settings.cache_url.startswith("redis"):
+        redis = Redis.from_url(settings.cache_url)
+        closers.append(redis.aclose)
+        # One store (and so one key space) shared by every process: revocations reach them all.
+        cache = RedisStore(redis, namespace="albatross")
+        backend: ChannelsBackend = RedisChannelsPubSubBackend(redis=redis)
+    else:
+        cache = MemoryStore()
+        backend = MemoryChannelsBackend()
+    # Notifications: Litestar's channels (memory backend embedded, Redis pub/sub in production).
+    channels = ChannelsPlugin(backend=backend, arbitrary_channels_allowed=True)
     runner = ProjectionRunner(
         store,
         codec,
@@ -69,7 +84,6 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> Service
         distribution,
         publisher=EventPublisher(channels),
     )
-    cache = MemoryStore()
     identity = IdentityDeps(
         store=store,
         codec=codec,
@@ -93,9 +107,14 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> Service
             checks["migrations"] = {"ok": current == expected, "current": current, "head": expected}
         except Exception as exc:
             checks["migrations"] = {"ok": False, "error": type(exc).__name__}
-        positions = dict(runner.positions) if runner.running else {}
-        lag = {name: (head - pos) if head is not None else None for name, pos in positions.items()}
-        checks["projections"] = {"ok": runner.running, "lag": lag}
+        names = [p.name for p in runner.projections]
+        try:
+            positions = dict(runner.positions) if runner.running else await read_models.checkpoints(names)
+            lag = {name: (head - pos) if head is not None else None for name, pos in positions.items()}
+            # With a shared database the projections run in `albatross worker` processes.
+            checks["projections"] = {"ok": runner.running or settings.shared_database, "lag": lag}
+        except Exception as exc:
+            checks["projections"] = {"ok": False, "error": type(exc).__name__}
         return checks
 
     return Services(

@@ -40,6 +40,11 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     def ephemeral(self) -> bool:
         return self.resolved_database_url == "memory://"
 
+    @property
+    def shared_database(self) -> bool:
+        """PostgreSQL: many processes share it, and projections run in `albatross worker`."""
+        return self.resolved_database_url.startswith("postgresql")
+
 
 _FIELDS = {f.name: f for f in msgspec.structs.fields(Settings)}
 
@@ -87,19 +92,17 @@ def _explain(exc: msgspec.ValidationError) -> str:
 
 def _check(s: Settings) -> None:
     url = s.resolved_database_url
-    if not (url == "memory://" or url.startswith("sqlite+aiosqlite://")):
-        if url.startswith("postgresql"):
-            raise ConfigError(
-                "ALBATROSS_DATABASE_URL: PostgreSQL is not available in this version; "
-                "use sqlite+aiosqlite:///path or memory://"
-            )
+    if not (url == "memory://" or url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://"))):
         raise ConfigError(
-            f"ALBATROSS_DATABASE_URL: unsupported URL {_redact(url)!r}; use sqlite+aiosqlite:///path or memory://"
+            f"ALBATROSS_DATABASE_URL: unsupported URL {redact(url)!r}; use sqlite+aiosqlite:///path, "
+            "postgresql+asyncpg://user:password@host/db or memory://"
         )
     if s.broker_url != "memory://":
         raise ConfigError("ALBATROSS_BROKER_URL: only memory:// is available in this version")
-    if s.cache_url != "memory://":
-        raise ConfigError("ALBATROSS_CACHE_URL: only memory:// is available in this version")
+    if not (s.cache_url == "memory://" or s.cache_url.startswith(("redis://", "rediss://"))):
+        raise ConfigError(
+            f"ALBATROSS_CACHE_URL: unsupported URL {redact(s.cache_url)!r}; use memory:// or redis://host:port/db"
+        )
     if not 0 < s.port < 65536:
         raise ConfigError(f"ALBATROSS_PORT: {s.port} is not a TCP port")
     for name in ("session_ttl_seconds", "auth_cache_seconds"):
@@ -111,7 +114,7 @@ def _check(s: Settings) -> None:
         raise ConfigError("ALBATROSS_LOG_LEVEL: one of DEBUG, INFO, WARNING, ERROR")
 
 
-def _redact(url: str) -> str:
+def redact(url: str) -> str:
     """Never echo a password that came in a URL."""
     scheme, sep, rest = url.partition("://")
     if "@" in rest:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from albatross.kernel import ConcurrencyError, StreamAppend
-from tests.conftest import EVENT_STORES, close_store, make_store, new_event
+from tests.conftest import EVENT_STORES, NO_POSTGRES, POSTGRES_URL, close_store, make_store, new_event
 
 STREAMS = st.sampled_from(["a-1", "a-2", "b-1", "b-2"])
 
@@ -96,6 +96,12 @@ def machine_for(kind: str) -> type[RuleBasedStateMachine]:
 
 
 for _kind in EVENT_STORES:
+    if _kind == "postgres" and not POSTGRES_URL:
+
+        def test_event_store_against_model_postgres() -> None:
+            pytest.skip(NO_POSTGRES)
+
+        continue
     _machine = machine_for(_kind)
     _machine.TestCase.settings = settings(max_examples=25, stateful_step_count=25, deadline=None)
     globals()[f"TestEventStoreAgainstModel_{_kind}"] = _machine.TestCase

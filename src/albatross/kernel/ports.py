@@ -16,7 +16,7 @@ class Cache(Protocol):
     async def delete(self, key: str) -> None: ...
 
     async def expires_in(self, key: str) -> int | None:
-        """Seconds until `key` expires, or None."""
+        """Seconds until `key` expires; None or a negative number when it does not expire."""
         ...
 
 

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Throwaway PostgreSQL and Redis servers on loopback for the production-mode tests.
+#   eval "$(.ci/services.sh start)"   prints `export TEST_POSTGRES_URL=...` (and TEST_REDIS_URL)
+#   .ci/services.sh stop
+# As root it installs what is missing from Debian's packages first (idempotent). A server it
+# cannot have is reported on stderr in one line; its tests are then skipped with that reason.
+set -uo pipefail
+ROOT="${ALBATROSS_SERVICES_DIR:-/tmp/albatross-test-services}"
+PG_PORT="${TEST_POSTGRES_PORT:-55432}"
+REDIS_PORT="${TEST_REDIS_PORT:-56379}"
+
+say() { echo "services: $*" >&2; }
+
+install_missing() {
+    [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || return 0
+    local missing=()
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+    command -v redis-server >/dev/null || missing+=(redis-server)
+    [ "${#missing[@]}" = 0 ] && return 0
+    say "installing ${missing[*]}"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >/dev/null 2>&1 \
+        || say "could not install ${missing[*]}"
+}
+
+start_postgres() {
+    local bin
+    bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+    [ -n "$bin" ] || { say "PostgreSQL is not installed (need root to install it)"; return 1; }
+    local dir="$ROOT/postgres"
+    local as=()
+    [ "$(id -u)" = 0 ] && as=(runuser -u postgres --)  # initdb refuses to run as root
+    rm -rf "$dir" && mkdir -p "$dir" && chmod 755 "$ROOT"
+    [ "$(id -u)" = 0 ] && chown postgres "$dir"
+    "${as[@]}" "$bin/initdb" -D "$dir/data" --auth=trust -U postgres >/dev/null 2>&1 \
+        || { say "initdb failed"; return 1; }
+    "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$dir -c fsync=on" \
+        start >/dev/null 2>&1 || { say "PostgreSQL did not start (see $dir/log)"; return 1; }
+    "${as[@]}" "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres albatross_test >/dev/null 2>&1 \
+        || { say "createdb failed"; return 1; }
+    echo "export TEST_POSTGRES_URL=postgresql+asyncpg://postgres@127.0.0.1:$PG_PORT/albatross_test"
+}
+
+start_redis() {
+    command -v redis-server >/dev/null || { say "Redis is not installed (need root to install it)"; return 1; }
+    local dir="$ROOT/redis"
+    rm -rf "$dir" && mkdir -p "$dir"
+    redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
+        --dir "$dir" --pidfile "$dir/redis.pid" --logfile "$dir/log" >/dev/null 2>&1 \
+        || { say "Redis did not start"; return 1; }
+    for _ in $(seq 50); do
+        redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    echo "export TEST_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0"
+}
+
+stop_all() {
+    local bin
+    bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+    if [ -n "$bin" ] && [ -d "$ROOT/postgres/data" ]; then
+        local as=()
+        [ "$(id -u)" = 0 ] && as=(runuser -u postgres --)
+        "${as[@]}" "$bin/pg_ctl" -D "$ROOT/postgres/data" -m immediate stop >/dev/null 2>&1
+    fi
+    if [ -f "$ROOT/redis/redis.pid" ]; then
+        redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$ROOT/redis/redis.pid")" 2>/dev/null
+    fi
+    rm -rf "$ROOT"
+}
+
+case "${1:-}" in
+    start)
+        stop_all
+        install_missing
+        start_postgres
+        start_redis
+        ;;
+    stop) stop_all ;;
+    *) echo "usage: .ci/services.sh start|stop" >&2; exit 2 ;;
+esac
+exit 0

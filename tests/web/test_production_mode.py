@@ -1,0 +1,111 @@
+"""Production mode: PostgreSQL and Redis, two API processes' worth of services sharing them,
+projections in a separate worker. The real servers come from `./dev test` (.ci/services.sh)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from redis.asyncio import Redis
+
+from albatross.bootstrap import build_services
+from albatross.config import load_settings
+from albatross.identity.auth import handle_create_platform_admin
+from albatross.services import Services
+from albatross.web.app import create_app
+from tests.conftest import NO_REDIS, REDIS_URL, fresh_postgres
+
+
+@pytest.fixture
+async def cluster(tmp_path: Path) -> AsyncIterator[tuple[list[httpx.AsyncClient], Services, str]]:
+    """Two serve-like apps (no projections) and one worker-like runner on shared PG + Redis."""
+    writer, reader = await fresh_postgres()  # an empty, migrated schema (skips without PostgreSQL)
+    await writer.dispose()
+    await reader.dispose()
+    if not REDIS_URL:
+        pytest.skip(NO_REDIS)
+    redis = Redis.from_url(REDIS_URL)
+    await redis.flushdb()
+    await redis.aclose()
+    from tests.conftest import POSTGRES_URL
+
+    environ = {
+        "ALBATROSS_DATABASE_URL": POSTGRES_URL,
+        "ALBATROSS_CACHE_URL": REDIS_URL,
+        "ALBATROSS_READ_WAIT_SECONDS": "10",
+    }
+    settings = load_settings(environ=environ)
+    assert settings.shared_database
+    serve_a, serve_b, worker = [await build_services(settings) for _ in range(3)]
+    password = await handle_create_platform_admin(serve_a.identity)
+    assert password is not None
+    assert await handle_create_platform_admin(serve_b.identity) is None  # one admin, whoever starts first
+    runner = asyncio.create_task(worker.runner.run())
+    clients = [
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(s, run_projections=False)), base_url="http://t"
+        )
+        for s in (serve_a, serve_b)
+    ]
+    try:
+        yield clients, worker, password
+    finally:
+        for client in clients:
+            await client.aclose()
+        runner.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await runner
+        for s in (serve_a, serve_b, worker):
+            await s.close()
+
+
+async def test_what_one_process_writes_the_other_reads_and_revocations_reach_both(
+    cluster: tuple[list[httpx.AsyncClient], Services, str],
+) -> None:
+    (a, b), worker, password = cluster
+    login = await a.post("/api/v1/auth/login", json={"username": "admin", "password": password})
+    headers = {"Authorization": f"Bearer {login.json()['token']}"}
+    assert (
+        await a.post(
+            "/api/v1/auth/password",
+            json={"current_password": password, "new_password": "a long new password"},
+            headers=headers,
+        )
+    ).status_code == 204
+    assert (await b.get("/api/v1/me", headers=headers)).json()["must_change_password"] is False
+
+    created = (await a.post("/api/v1/tenants", json={"name": "Nova", "icao": "NVA"}, headers=headers)).json()
+    read = await b.get(f"/api/v1/tenants/{created['id']}?min_position={created['position']}", headers=headers)
+    assert read.status_code == 200 and read.json()["icao"] == "NVA"
+
+    user = await a.post(
+        "/api/v1/users",
+        json={
+            "username": "pilot",
+            "email": "p@example.org",
+            "password": "a decent password",
+            "name": "P",
+            "tenant_id": created["id"],
+        },
+        headers=headers,
+    )
+    key = (
+        await a.post(f"/api/v1/users/{user.json()['id']}/api-keys", json={"name": "k"}, headers=headers)
+    ).json()
+    assert (
+        await b.get("/api/v1/me", headers={"X-API-Key": key["key"]})
+    ).status_code == 200  # cached in B's view
+    revoked = await a.delete(f"/api/v1/users/{user.json()['id']}/api-keys/{key['id']}", headers=headers)
+    assert revoked.status_code == 204
+    assert (await b.get("/api/v1/me", headers={"X-API-Key": key["key"]})).status_code == 401
+
+    assert (await a.post("/api/v1/auth/logout", headers=headers)).status_code == 204
+    assert (await b.get("/api/v1/me", headers=headers)).status_code == 401
+
+    ready = (await b.get("/ready")).json()
+    assert ready["status"] == "ready", ready
+    await worker.runner.wait_for(await worker.store.last_position(), 10)
