@@ -28,12 +28,13 @@ def create_engines(url: str) -> tuple[AsyncEngine, AsyncEngine]:
     writer got there first, which no busy timeout cures. Readers use their own pool.
     """
     if url.startswith("sqlite"):
-        writer = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
-        reader = create_async_engine(url, pool_size=4, max_overflow=4)
+        # hide_parameters: a database error must never put personal data (or hashes) in a log.
+        writer = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60, hide_parameters=True)
+        reader = create_async_engine(url, pool_size=4, max_overflow=4, hide_parameters=True)
         for engine in (writer, reader):
             event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(writer.sync_engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         event.listen(reader.sync_engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return writer, reader
-    engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True)
     return engine, engine

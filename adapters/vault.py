@@ -118,5 +118,7 @@ class SqlVault(_KeyedVault):
             return stored
 
     async def _drop_key(self, subject_id: str) -> None:
+        if await self._load_key(subject_id) is None:
+            return  # already gone: no write (and no wait for the writer connection)
         async with self.writer.begin() as conn:
             await conn.execute(delete(vault_keys).where(vault_keys.c.subject_id == subject_id))

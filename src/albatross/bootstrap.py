@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 
 import albatross.identity.domain  # noqa: F401  (registers the identity events)
 from albatross.adapters import sql_migrations
+from albatross.adapters.counters import MemoryCounters, RedisCounters
 from albatross.adapters.memory import InMemoryEventStore, InProcessDistribution
 from albatross.adapters.sql_engine import create_engines
 from albatross.adapters.sql_event_store import SqlEventStore
@@ -26,7 +27,7 @@ from albatross.adapters.vault import SqlVault
 from albatross.config import Settings
 from albatross.identity.commands import IdentityDeps
 from albatross.identity.projections import identity_projections
-from albatross.kernel import EventCodec, EventStore, ProjectionRunner, registry
+from albatross.kernel import Counters, EventCodec, EventStore, ProjectionRunner, registry
 from albatross.kernel.notifications import EventPublisher
 from albatross.services import Services
 
@@ -70,9 +71,11 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> Service
         closers.append(redis.aclose)
         # One store (and so one key space) shared by every process: revocations reach them all.
         cache = RedisStore(redis, namespace="albatross")
+        counters: Counters = RedisCounters(redis)
         backend: ChannelsBackend = RedisChannelsPubSubBackend(redis=redis)
     else:
         cache = MemoryStore()
+        counters = MemoryCounters()
         backend = MemoryChannelsBackend()
     # Notifications: Litestar's channels (memory backend embedded, Redis pub/sub in production).
     channels = ChannelsPlugin(backend=backend, arbitrary_channels_allowed=True)
@@ -90,6 +93,7 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> Service
         cache=cache,
         distribution=distribution,
         vault=vault,
+        counters=counters,
         session_ttl_seconds=settings.session_ttl_seconds,
         auth_cache_seconds=settings.auth_cache_seconds,
     )

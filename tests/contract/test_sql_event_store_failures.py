@@ -22,7 +22,7 @@ async def test_a_row_the_database_refuses_fails_only_its_append_and_is_not_a_los
     store = await make_store(kind, tmp_path)
     assert isinstance(store, SqlEventStore)
     try:
-        poisoned = msgspec.structs.replace(new_event(), payload=None)  # type: ignore[arg-type]
+        poisoned = msgspec.structs.replace(new_event(), payload=None, actor_id="secret-actor-7")  # type: ignore[arg-type]
         results = await asyncio.gather(
             *(store.append(f"s-{n}", 0, [new_event()]) for n in range(5)),
             store.append("s-poisoned", 0, [poisoned]),
@@ -31,6 +31,7 @@ async def test_a_row_the_database_refuses_fails_only_its_append_and_is_not_a_los
         )
         assert isinstance(results[5], IntegrityError)
         assert not isinstance(results[5], ConcurrencyError)
+        assert "secret-actor-7" not in str(results[5])  # parameters never reach messages (or logs)
         good = [r for i, r in enumerate(results) if i != 5]
         assert all(isinstance(r, list) for r in good), good
         assert await store.read_stream("s-poisoned") == []

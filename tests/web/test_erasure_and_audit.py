@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import text
+
 from albatross.bootstrap import database_path
 from tests.web.conftest import Api, Member
 
 EMAIL = "zelda.erasable@example.org"
 NAME = "Zelda Quintessa Erasable"
+FIRST_NAME = "Hildegard Firstname"
 
 
 async def test_erasure_leaves_no_trace_of_email_or_name_but_the_log_untouched(
@@ -42,7 +45,15 @@ async def test_erasure_leaves_no_trace_of_email_or_name_but_the_log_untouched(
     ).json()
     assert (view["erased"], view["name"], view["email"]) == (True, "Erased user", None)
     assert (await api.client.get("/api/v1/me", headers=token)).status_code == 401
-    assert (await api.client.delete(f"/api/v1/users/{user_id}", headers=admin)).status_code == 404
+    head = await api.services.store.last_position()
+    again = await api.client.delete(f"/api/v1/users/{user_id}", headers=admin)  # a retry finishes the job
+    assert again.status_code == 204 and await api.services.store.last_position() == head
+    database = api.services.runner.read_models.writer  # type: ignore[attr-defined]
+    async with database.connect() as conn:
+        keys = (
+            await conn.execute(text("SELECT count(*) FROM vault_keys WHERE subject_id = :s"), {"s": user_id})
+        ).scalar_one()
+    assert keys == 0
 
     api.runner.cancel()
     await api.services.runner.rebuild()
@@ -57,7 +68,7 @@ async def test_erasure_leaves_no_trace_of_email_or_name_but_the_log_untouched(
             content = file.read_bytes().lower()
             assert EMAIL.encode() not in content, file
             assert NAME.lower().encode() not in content, file
-            assert b"zelda tester" not in content
+            assert FIRST_NAME.lower().encode() not in content
 
 
 async def test_an_erased_persons_email_can_be_used_again(api: Api, admin: dict[str, str]) -> None:

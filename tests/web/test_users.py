@@ -298,3 +298,120 @@ async def test_failed_logins_are_limited_per_account_alike_for_unknown_users(
         "/api/v1/auth/login", json={"username": "admin", "password": "a long and new password"}
     )
     assert blocked.status_code == 429  # even the right password waits out the window
+
+
+async def test_parallel_guesses_cannot_slip_under_the_login_limit(api: Api, admin: dict[str, str]) -> None:
+    answers = await asyncio.gather(
+        *(
+            api.client.post("/api/v1/auth/login", json={"username": "admin", "password": f"guess {n:04d}!"})
+            for n in range(20)
+        )
+    )
+    assert sorted(a.status_code for a in answers) == [401] * 10 + [429] * 10
+
+
+async def test_parallel_applications_cannot_slip_under_the_address_limit(
+    api: Api, admin: dict[str, str], airline: dict[str, object]
+) -> None:
+    staff = airline["staff"]
+    assert isinstance(staff, Member)
+    await api.client.patch(
+        f"/api/v1/tenants/{airline['id']}", json={"applications_open": True}, headers=staff.headers
+    )
+    answers = await asyncio.gather(
+        *(
+            api.client.post(
+                f"/api/v1/tenants/{airline['id']}/applications",
+                json={
+                    "username": f"rush{n}",
+                    "email": f"rush{n}@example.org",
+                    "password": "a decent password",
+                    "name": "R",
+                },
+            )
+            for n in range(10)
+        )
+    )
+    assert sorted(a.status_code for a in answers) == [201] * 5 + [429] * 5
+
+
+async def test_an_empty_change_is_still_authorized(
+    api: Api, admin: dict[str, str], airline: dict[str, object]
+) -> None:
+    pilot = airline["pilot"]
+    assert isinstance(pilot, Member)
+    other = await api.tenant(admin, "Other Air", "OTH")
+    outsider = await api.user(admin, "outsider", "pilot", other)
+    assert (
+        await api.client.patch(f"/api/v1/users/{pilot.id}", json={}, headers=outsider.headers)
+    ).status_code == 404
+    me = (await api.client.get("/api/v1/me", headers=admin)).json()
+    assert (
+        await api.client.patch(f"/api/v1/users/{me['id']}", json={}, headers=outsider.headers)
+    ).status_code == 404
+    assert (
+        await api.client.patch(f"/api/v1/users/{pilot.id}", json={}, headers=pilot.headers)
+    ).status_code == 200
+
+
+async def test_an_api_key_cannot_mint_keys_erase_or_change_the_password(
+    api: Api, admin: dict[str, str], airline: dict[str, object]
+) -> None:
+    pilot = airline["pilot"]
+    assert isinstance(pilot, Member)
+    key = (
+        await api.client.post(f"/api/v1/users/{pilot.id}/api-keys", json={"name": "k"}, headers=pilot.headers)
+    ).json()["key"]
+    with_key = {"X-API-Key": key}
+    assert (
+        await api.client.post(f"/api/v1/users/{pilot.id}/api-keys", json={"name": "x"}, headers=with_key)
+    ).status_code == 403
+    assert (await api.client.delete(f"/api/v1/users/{pilot.id}", headers=with_key)).status_code == 403
+    change = {"current_password": MEMBER_PASSWORD, "new_password": "another long password"}
+    assert (await api.client.post("/api/v1/auth/password", json=change, headers=with_key)).status_code == 403
+    assert (await api.client.get("/api/v1/me", headers=with_key)).status_code == 200  # it still flies
+
+
+async def test_applicants_learn_nothing_about_registered_emails_and_rejection_frees_them(
+    api: Api, admin: dict[str, str], airline: dict[str, object]
+) -> None:
+    staff = airline["staff"]
+    assert isinstance(staff, Member)
+    await api.client.patch(
+        f"/api/v1/tenants/{airline['id']}", json={"applications_open": True}, headers=staff.headers
+    )
+    url = f"/api/v1/tenants/{airline['id']}/applications"
+    taken = await api.client.post(
+        url,
+        json={
+            "username": "newbie",
+            "email": "nova.pilot@example.org",
+            "password": "a decent password",
+            "name": "N",
+        },
+    )
+    assert taken.status_code == 409
+    assert "errors" not in taken.json() and "nova" not in taken.text
+    applied = await api.client.post(
+        url,
+        json={
+            "username": "hopeful",
+            "email": "hope@example.org",
+            "password": "a decent password",
+            "name": "H",
+        },
+    )
+    await api.settle()
+    roster = (await api.client.get("/api/v1/users", headers=airline["pilot"].headers)).json()  # type: ignore[union-attr]
+    assert "hopeful" not in {u["username"] for u in roster["items"]}  # pilots see members, not applicants
+    await api.client.post(f"/api/v1/users/{applied.json()['id']}/reject", headers=staff.headers)
+    again = await api.client.post(
+        url,
+        json={
+            "username": "hopeful2",
+            "email": "hope@example.org",
+            "password": "a decent password",
+            "name": "H",
+        },
+    )
+    assert again.status_code == 201

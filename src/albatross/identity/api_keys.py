@@ -60,7 +60,7 @@ async def handle_issue_api_key(
         return IssuedKey(key_id, user.api_keys[key_id].name, key, now)
 
     result = await run(deps, ctx, issue)
-    await forget_user(deps, user_id)
+    await forget_user(deps, user_id, result.position)
     return result
 
 
@@ -72,7 +72,7 @@ async def handle_revoke_api_key(
         uow.record(user, user.revoke_api_key(key_id, now_us()))
 
     result = await run(deps, ctx, revoke)
-    await forget_user(deps, user_id)  # the next request with the key finds it revoked
+    await forget_user(deps, user_id, result.position)  # the next request finds the key revoked
     return result
 
 

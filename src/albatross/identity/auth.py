@@ -17,7 +17,7 @@ from albatross.identity.domain import (
     clean_username,
     session_is_valid,
 )
-from albatross.identity.limits import LOGIN_FAILURES, check_limit, count_failure
+from albatross.identity.limits import give_back, login_limits, take
 from albatross.identity.passwords import (
     API_KEY_PREFIX,
     check_password_policy,
@@ -90,7 +90,7 @@ async def handle_reset_password(deps: IdentityDeps, username: str) -> str:
         return user.id
 
     result = await run(deps, Context(actor_id=None), reset)
-    await forget_user(deps, result.value)
+    await forget_user(deps, result.value, result.position)
     return password
 
 
@@ -103,19 +103,19 @@ class LoginResult(msgspec.Struct, frozen=True):
 
 async def handle_login(deps: IdentityDeps, username: str, password: str, address: str = "") -> LoginResult:
     """Unknown users and wrong passwords fail alike: same error, and a full Argon2 verification
-    either way. Failures are counted per account and per address; past the limit: 429."""
+    either way. Failed attempts are limited per account and per address; past a limit: 429."""
     try:
         name = clean_username(username)
     except InvalidInput:
         name = ""
-    limits = LOGIN_FAILURES(deps, account=name or username.strip().lower()[:64], address=address)
-    await check_limit(deps.cache, limits)
+    limits = login_limits(deps, account=name or username.strip().lower()[:64], address=address)
+    await take(deps.counters, limits)
     uow = UnitOfWork(deps.store, deps.codec, Context())
     user = await find_user(uow, name) if name else None
     ok = await verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not can_sign_in(user.state, user.erased):
-        await count_failure(deps.cache, limits)
         raise NotAuthenticated(WRONG_CREDENTIALS)
+    await give_back(deps.counters, limits)  # only failures count
     token = new_token()
     session_id = token_digest(token)
     new_hash = await hash_password(password) if needs_rehash(user.password_hash) else None
@@ -137,6 +137,8 @@ async def handle_login(deps: IdentityDeps, username: str, password: str, address
 async def handle_change_password(
     deps: IdentityDeps, ctx: Context, principal: Principal, current: str, new: str
 ) -> CommandResult[None]:
+    if principal.via != "session":
+        raise Forbidden("Sign in with your password to change it; an API key may not.")
     check_password_policy(new, username=principal.username)
     if new == current:
         raise InvalidInput(
@@ -156,7 +158,7 @@ async def handle_change_password(
         uow.record(fresh, fresh.set_password(new_hash, must_change=False, now=now_us(), kept_session_id=kept))
 
     result = await run(deps, ctx, change)
-    await forget_user(deps, principal.user_id)
+    await forget_user(deps, principal.user_id, result.position)
     return result
 
 
@@ -199,7 +201,8 @@ class _CachedUser(msgspec.Struct, frozen=True):
     kept_session_id: str | None
     active_keys: dict[str, str]
     """digest -> key id of the user's unrevoked API keys"""
-    loaded_at: int
+    read_after: int
+    """The log position reached before these facts were read."""
 
 
 def _session_key(session_id: str) -> str:
@@ -228,16 +231,17 @@ def _session_cache_seconds(deps: IdentityDeps) -> int:
     return deps.auth_cache_seconds * 12
 
 
-async def forget_user(deps: IdentityDeps, user_id: str) -> None:
-    """Make a change to a user's auth facts count on their next request.
+async def forget_user(deps: IdentityDeps, user_id: str, position: int) -> None:
+    """Make a change to a user's auth facts (written at log `position`) count on their next request.
 
     Deleting the cached entry is not enough: a request that read the old facts just before the
-    change could put them back right after the delete. So a stamp records when the user last
-    changed, and cached facts loaded before it are not trusted. The stamp outlives any entry
-    that could predate it.
+    change could put them back right after the delete. So a stamp records the log position of
+    the user's last change, and cached facts are trusted only if the log had reached it before
+    they were read. Positions, not clocks: processes' clocks may disagree. The stamp outlives
+    any entry that could predate it.
     """
     await deps.cache.set(
-        _stamp_key(user_id), str(now_us()).encode(), expires_in=2 * deps.auth_cache_seconds + 1
+        _stamp_key(user_id), str(position).encode(), expires_in=2 * deps.auth_cache_seconds + 1
     )
     await deps.cache.delete(_user_key(user_id))
 
@@ -247,9 +251,9 @@ async def _user_facts(deps: IdentityDeps, user_id: str) -> _CachedUser:
     if raw is not None:
         facts = msgspec.msgpack.decode(raw, type=_CachedUser)
         stamp = await deps.cache.get(_stamp_key(user_id))
-        if stamp is None or int(stamp) < facts.loaded_at:
+        if stamp is None or facts.read_after >= int(stamp):
             return facts
-    loaded_at = now_us()
+    read_after = await deps.store.last_position()  # everything up to here is in what we read next
     user = await UnitOfWork(deps.store, deps.codec, Context()).load(User, user_id)
     facts = _CachedUser(
         user.username,
@@ -261,7 +265,7 @@ async def _user_facts(deps: IdentityDeps, user_id: str) -> _CachedUser:
         user.sessions_valid_after,
         user.kept_session_id,
         {k.digest: k.id for k in user.api_keys.values() if k.revoked_at is None},
-        loaded_at,
+        read_after,
     )
     await deps.cache.set(
         _user_key(user_id), msgspec.msgpack.encode(facts), expires_in=deps.auth_cache_seconds

@@ -17,6 +17,7 @@ from albatross.kernel import (
     Cache,
     CommandResult,
     Context,
+    Counters,
     EventCodec,
     EventDistribution,
     EventStore,
@@ -36,6 +37,7 @@ class IdentityDeps:
     cache: Cache
     distribution: EventDistribution
     vault: Vault
+    counters: Counters
     session_ttl_seconds: int = 12 * 3600
     auth_cache_seconds: int = 5
     login_failures_per_account: int = 10

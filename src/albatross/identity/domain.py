@@ -61,7 +61,10 @@ class UniqueValue(Aggregate):
         if self.owner_id == owner_id:
             return []
         if self.owner_id is not None:
-            raise AlreadyExists(f"{label} {value!r} is already taken.", fields={kind: "already taken"})
+            shown = (
+                "" if kind == "email" else f" {value!r}"
+            )  # an email's claim key is a pseudonym: never echo it
+            raise AlreadyExists(f"{label}{shown} is already taken.", fields={kind: "already taken"})
         return [ValueClaimed(kind=kind, value=value, owner_id=owner_id)]
 
     def release(self, owner_id: str) -> list[DomainEvent]:

@@ -1,11 +1,15 @@
-"""Fixed-window counters in the cache port: brute-force and abuse limits that answer 429."""
+"""Rate limits on the Counters port: brute force and abuse answer 429 with Retry-After.
+
+An attempt is counted before it is made, atomically, so parallel requests cannot all slip
+under a limit; one that turns out not to count (a successful login) is given back.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from albatross.kernel import Cache, TooManyRequests
+from albatross.kernel import Counters, TooManyRequests
 
 if TYPE_CHECKING:
     from albatross.identity.commands import IdentityDeps
@@ -18,40 +22,26 @@ class Limit:
     window_seconds: int
 
 
-def LOGIN_FAILURES(deps: IdentityDeps, *, account: str, address: str) -> list[Limit]:
+def login_limits(deps: IdentityDeps, *, account: str, address: str) -> list[Limit]:
     window = deps.login_failure_window_seconds
-    limits = [Limit(f"limit:login:account:{account}", deps.login_failures_per_account, window)]
+    limits = [Limit(f"login:account:{account}", deps.login_failures_per_account, window)]
     if address:
-        limits.append(Limit(f"limit:login:address:{address}", deps.login_failures_per_address, window))
+        limits.append(Limit(f"login:address:{address}", deps.login_failures_per_address, window))
     return limits
 
 
-async def check_limit(cache: Cache, limits: list[Limit]) -> None:
-    """Raise TooManyRequests (with the seconds until the window ends) if a limit is used up."""
+def application_limits(deps: IdentityDeps, *, address: str) -> list[Limit]:
+    return [Limit(f"apply:address:{address}", deps.applications_per_address_per_hour, 3600)]
+
+
+async def take(counters: Counters, limits: list[Limit]) -> None:
+    """Count this attempt against every limit; TooManyRequests if one is used up."""
     for limit in limits:
-        raw = await cache.get(limit.key)
-        if raw is not None and int(raw) >= limit.allowed:
-            left = await cache.expires_in(limit.key)
-            raise TooManyRequests(
-                "Too many attempts; wait before trying again.",
-                retry_after=max(1, left or limit.window_seconds),
-            )
+        count, resets_in = await counters.hit(limit.key, limit.window_seconds)
+        if count > limit.allowed:
+            raise TooManyRequests("Too many attempts; wait before trying again.", retry_after=resets_in)
 
 
-async def count_failure(cache: Cache, limits: list[Limit]) -> None:
-    """Count one more. The window starts with the first count and is not extended by later ones."""
+async def give_back(counters: Counters, limits: list[Limit]) -> None:
     for limit in limits:
-        raw = await cache.get(limit.key)
-        if raw is None:
-            await cache.set(limit.key, b"1", expires_in=limit.window_seconds)
-        else:
-            left = await cache.expires_in(limit.key)
-            await cache.set(
-                limit.key, str(int(raw) + 1).encode(), expires_in=max(1, left or limit.window_seconds)
-            )
-
-
-async def spend(cache: Cache, limits: list[Limit]) -> None:
-    """Check, then count: for actions limited whether or not they succeed."""
-    await check_limit(cache, limits)
-    await count_failure(cache, limits)
+        await counters.undo(limit.key)

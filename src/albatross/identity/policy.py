@@ -85,11 +85,17 @@ def authorize(principal: Principal, action: Action, tenant_id: str | None = None
         raise Forbidden("Your role may not do this.")
 
 
+# A leaked flight-tracker key must not be able to outlive its revocation or destroy the account.
+_NOT_WITH_API_KEY = frozenset({Action.MANAGE_API_KEYS, Action.ERASE_USER})
+
+
 def authorize_on_user(
     principal: Principal, action: Action, *, user_id: str, tenant_id: str | None, role: str | None = None
 ) -> None:
     """May `principal` do `action` to the user `user_id` of airline `tenant_id` (with `role`)?"""
     is_self = user_id == principal.user_id
+    if principal.via == "api_key" and action in _NOT_WITH_API_KEY:
+        raise Forbidden("Sign in with your password to manage keys or erase an account; an API key may not.")
     if is_self and action in _NOT_ON_SELF:
         raise Forbidden("You may not do this to your own account.")
     if principal.role == "platform_admin":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 from sqlalchemy import BigInteger, Boolean, Column, Index, String, Table
@@ -113,6 +114,7 @@ class UsersProjection:
 
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
+        self._forgetting: set[asyncio.Task[None]] = set()
 
     async def _reveal(self, user_id: str, ciphertext: bytes | None) -> str | None:
         return await self.vault.decrypt(user_id, ciphertext) if ciphertext else None
@@ -154,6 +156,11 @@ class UsersProjection:
                     changes["pilot_id"] = pilot_id
                 case UserErased():
                     changes.update(email=None, name=None, erased=True)
+                    # Finishes an erasure whose command died before destroying the key (idempotent).
+                    # After this transaction: the vault may need the connection it holds.
+                    task = asyncio.create_task(self.vault.forget(user_id))
+                    self._forgetting.add(task)
+                    task.add_done_callback(self._forgetting.discard)
                 case PasswordSet():
                     changes["password_changed_at"] = stored.recorded_at
             tx.update(users, user_id, changes)

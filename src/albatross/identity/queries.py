@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from albatross.identity.domain import Tenant
@@ -168,6 +168,8 @@ async def list_users(
         for column, value in ((users.c.tenant_id, tenant_id), (users.c.state, state), (users.c.role, role))
         if value is not None
     ]
+    if not sees_contact_details(viewer, ""):  # pilots: the roster, not applicants or the suspended
+        conditions.append(or_(users.c.state.in_(("active", "on_leave")), users.c.id == viewer.user_id))
     async with engine.connect() as conn:
         total = (await conn.execute(select(func.count()).select_from(users).where(*conditions))).scalar_one()
         rows = await conn.execute(

@@ -13,10 +13,18 @@ import msgspec
 from albatross.identity.auth import forget_user
 from albatross.identity.commands import IdentityDeps, run
 from albatross.identity.domain import Role, Tenant, UniqueValue, User, clean_username
-from albatross.identity.limits import Limit, spend
+from albatross.identity.limits import application_limits, take
 from albatross.identity.passwords import check_password_policy, hash_password
 from albatross.identity.policy import Action, Principal, authorize, authorize_on_user
-from albatross.kernel import CommandResult, Context, Forbidden, InvalidInput, NotFound, UnitOfWork
+from albatross.kernel import (
+    AlreadyExists,
+    CommandResult,
+    Context,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    UnitOfWork,
+)
 from albatross.kernel.unit_of_work import now_us
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -48,7 +56,13 @@ class NewUser(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def _register(
-    deps: IdentityDeps, ctx: Context, new: NewUser, *, state: Literal["active", "pending"], must_change: bool
+    deps: IdentityDeps,
+    ctx: Context,
+    new: NewUser,
+    *,
+    state: Literal["active", "pending"],
+    must_change: bool,
+    application: bool = False,
 ) -> CommandResult[str]:
     """Validate, encrypt, then claim username and email and record the user in one append."""
     username = clean_username(new.username)
@@ -70,6 +84,12 @@ async def _register(
             tenant = await uow.load(Tenant, new.tenant_id)
             if not tenant.exists:
                 raise InvalidInput("No such airline.", fields={"tenant_id": "no such airline"})
+            if application:
+                if not tenant.applications_open:
+                    raise Forbidden(
+                        "This airline does not accept applications now.", code="applications-closed"
+                    )
+                uow.record(tenant, [])  # guards: closing applications meanwhile makes us decide again
         name_claim = await uow.load(UniqueValue, UniqueValue.key("username", username))
         uow.record(name_claim, name_claim.claim("username", username, user_id, "Username"))
         email_claim = await uow.load(UniqueValue, UniqueValue.key("email", email_key))
@@ -111,14 +131,21 @@ async def handle_create_user(
 
 async def handle_apply(deps: IdentityDeps, tenant_id: str, new: NewUser, address: str) -> CommandResult[str]:
     """Anyone may apply to fly for an airline that accepts applications; staff decide later."""
-    await spend(deps.cache, [Limit(f"limit:apply:{address}", deps.applications_per_address_per_hour, 3600)])
+    await take(deps.counters, application_limits(deps, address=address))
     tenant = await UnitOfWork(deps.store, deps.codec, Context()).load(Tenant, tenant_id)
     if not tenant.exists:
         raise NotFound("No such airline.")
     if not tenant.applications_open:
         raise Forbidden("This airline does not accept applications now.", code="applications-closed")
     new = msgspec.structs.replace(new, role="pilot", tenant_id=tenant_id)
-    return await _register(deps, Context(), new, state="pending", must_change=False)
+    try:
+        return await _register(deps, Context(), new, state="pending", must_change=False, application=True)
+    except AlreadyExists as exc:
+        if "email" in exc.fields:  # anonymous callers must not learn which emails are registered
+            raise AlreadyExists(
+                "These details cannot be used to apply; if you have an account, sign in."
+            ) from None
+        raise
 
 
 async def _load_user(uow: UnitOfWork, user_id: str) -> User:
@@ -144,12 +171,15 @@ async def handle_change_state(
             principal, Action.CHANGE_STATE, user_id=user_id, tenant_id=user.tenant_id, role=user.role
         )
         uow.record(user, user.transition(action, reason))
+        if action == "reject" and user.email_key:  # a rejected applicant does not keep the email
+            claim = await uow.load(UniqueValue, UniqueValue.key("email", user.email_key))
+            uow.record(claim, claim.release(user_id))
         if action == "approve" and user.tenant_id is not None:
             _number_pilot(uow, await uow.load(Tenant, user.tenant_id), user)
         return user.state
 
     result = await run(deps, ctx, change)
-    await forget_user(deps, user_id)  # a suspension counts on the user's very next request
+    await forget_user(deps, user_id, result.position)  # a suspension counts on the next request
     return result
 
 
@@ -159,22 +189,27 @@ class UserChanges(msgspec.Struct, frozen=True, kw_only=True):
     role: Role | None = None
 
 
+def _authorize_update(principal: Principal, user: User, changes: UserChanges) -> None:
+    target = {"user_id": user.id, "tenant_id": user.tenant_id, "role": user.role}
+    authorize_on_user(principal, Action.UPDATE_USER, **target)  # even for an empty change
+    if changes.role is not None:
+        authorize_on_user(principal, Action.CHANGE_ROLE, **target)
+
+
 async def handle_update_user(
     deps: IdentityDeps, ctx: Context, principal: Principal, user_id: str, changes: UserChanges
 ) -> CommandResult[None]:
     name = clean_person_name(changes.name) if changes.name is not None else None
     email = clean_email(changes.email) if changes.email is not None else None
+    # Authorize before anything is encrypted: a vault key is only ever made for a real target.
+    _authorize_update(principal, await _load_user(UnitOfWork(deps.store, deps.codec, ctx), user_id), changes)
     name_ct = await deps.vault.encrypt(user_id, name) if name is not None else None
     email_ct = await deps.vault.encrypt(user_id, email) if email is not None else None
     email_key = await deps.vault.pseudonym("email", email) if email is not None else None
 
     async def update(uow: UnitOfWork) -> None:
         user = await _load_user(uow, user_id)
-        target = {"user_id": user_id, "tenant_id": user.tenant_id, "role": user.role}
-        if name is not None or email is not None:
-            authorize_on_user(principal, Action.UPDATE_USER, **target)
-        if changes.role is not None:
-            authorize_on_user(principal, Action.CHANGE_ROLE, **target)
+        _authorize_update(principal, user, changes)
         if email_key is not None and email_key != user.email_key:
             new_claim = await uow.load(UniqueValue, UniqueValue.key("email", email_key))
             uow.record(new_claim, new_claim.claim("email", email_key, user_id, "Email"))
@@ -185,7 +220,7 @@ async def handle_update_user(
             uow.record(user, user.change_role(changes.role))
 
     result = await run(deps, ctx, update)
-    await forget_user(deps, user_id)
+    await forget_user(deps, user_id, result.position)
     return result
 
 
@@ -193,10 +228,15 @@ async def handle_erase_user(
     deps: IdentityDeps, ctx: Context, principal: Principal, user_id: str
 ) -> CommandResult[None]:
     """Destroy the person's vault key: their email and name become unreadable in every event,
-    read model and cache; the log itself is not rewritten. The email can be used again."""
+    read model and cache; the log itself is not rewritten. The email can be used again.
+
+    Erasing an erased user again destroys the key again (if a crash came between the event and
+    the key's destruction, a retry finishes the job; the users projection does too)."""
 
     async def erase(uow: UnitOfWork) -> None:
-        user = await _load_user(uow, user_id)
+        user = await uow.load(User, user_id)
+        if not user.exists:
+            raise NotFound("No such user.")
         authorize_on_user(
             principal, Action.ERASE_USER, user_id=user_id, tenant_id=user.tenant_id, role=user.role
         )
@@ -209,5 +249,5 @@ async def handle_erase_user(
 
     result = await run(deps, ctx, erase)
     await deps.vault.forget(user_id)
-    await forget_user(deps, user_id)
+    await forget_user(deps, user_id, result.position)
     return result

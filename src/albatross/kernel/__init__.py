@@ -19,7 +19,7 @@ from albatross.kernel.errors import (
     Unavailable,
 )
 from albatross.kernel.events import DomainEvent, EventCodec, EventRegistry, registry
-from albatross.kernel.ports import Cache, EventDistribution, Notifier, Vault
+from albatross.kernel.ports import Cache, Counters, EventDistribution, Notifier, Vault
 from albatross.kernel.projection import Projection, ProjectionRunner, ReadModelStore
 from albatross.kernel.store import EventStore, LogQuery, NewEvent, StoredEvent, StreamAppend
 from albatross.kernel.unit_of_work import CommandResult, Context, UnitOfWork, execute
@@ -32,6 +32,7 @@ __all__ = [
     "ConcurrencyError",
     "ConflictError",
     "Context",
+    "Counters",
     "DomainError",
     "DomainEvent",
     "EventCodec",

@@ -20,6 +20,19 @@ class Cache(Protocol):
         ...
 
 
+class Counters(Protocol):
+    """Atomic fixed-window counters for rate limits; shared by every process when in Redis."""
+
+    async def hit(self, key: str, window_seconds: int) -> tuple[int, int]:
+        """Count one more; returns (the count in the current window, seconds until it resets).
+        The window starts with the first hit and later hits do not extend it."""
+        ...
+
+    async def undo(self, key: str) -> None:
+        """Take one back: an attempt that turned out not to count (a successful login)."""
+        ...
+
+
 class Vault(Protocol):
     """Per-person keys kept outside the log. Personal data in events is encrypted with them, so
     forgetting a person's key erases their data everywhere while the log stays intact."""

@@ -63,6 +63,7 @@ async def wait_for_position(
         int,
         QueryParameter(
             ge=0,
+            le=2**63 - 1,
             description="Wait (bounded) until read models include this log position; 503 if they do not in time, "
             "400 if the log has not reached it.",
         ),

@@ -237,7 +237,7 @@ async def audit(
     event_type: Annotated[str | None, QueryParameter(max_length=100)] = None,
     actor_id: Annotated[str | None, QueryParameter(max_length=36)] = None,
     stream_id: Annotated[str | None, QueryParameter(max_length=200)] = None,
-    before_position: Annotated[int | None, QueryParameter(ge=1)] = None,
+    before_position: Annotated[int | None, QueryParameter(ge=1, le=2**63 - 1)] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
 ) -> AuditPage:
     """Who did what, newest first: platform admins everything (or one airline), airline admins their airline."""
