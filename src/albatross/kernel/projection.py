@@ -137,15 +137,27 @@ class ProjectionRunner:
         to subscribers (they resume from the log)."""
         self._announced = await self.store.last_position()
         self.running = True
+        failures = 0
         try:
             while True:
                 try:
                     await self.catch_up()
+                    failures = 0
                 except asyncio.CancelledError:
                     raise
-                except Exception:
-                    log.exception("projection runner failed; retrying")
-                    await asyncio.sleep(1.0)
+                except Exception as exc:
+                    # A database that is away is retried with backoff: one line per attempt,
+                    # the traceback only the first time (it is the same every time after).
+                    failures += 1
+                    delay = min(10.0, 0.5 * 2**failures)
+                    log.warning(
+                        "projections stalled (%s: %s); retrying in %.1f s",
+                        type(exc).__name__,
+                        exc,
+                        delay,
+                        exc_info=failures == 1,
+                    )
+                    await asyncio.sleep(delay)
                     continue
                 await self.distribution.wait(min(self.positions.values(), default=0), self.idle_poll)
         finally:
