@@ -26,6 +26,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from albatross.adapters import postgres_writes
 from albatross.adapters.sql_schema import events
 from albatross.kernel.errors import ConcurrencyError, EventIdConflict
 from albatross.kernel.store import LogQuery, NewEvent, StoredEvent, StreamAppend, stream_type_of
@@ -103,10 +104,12 @@ class SqlEventStore:
         # SQLite through aiosqlite: each group's transaction runs as one call on the driver's thread.
         self._direct = writer.dialect.name == "sqlite" and writer.dialect.driver == "aiosqlite"
         self._direct_reads = reader.dialect.name == "sqlite" and reader.dialect.driver == "aiosqlite"
+        # PostgreSQL through asyncpg: each group in four round trips (see postgres_writes).
+        self._direct_pg = writer.dialect.name == "postgresql" and writer.dialect.driver == "asyncpg"
 
     def use_portable_path(self) -> None:
         """Write and read through SQLAlchemy Core only, as on PostgreSQL (tests run both paths)."""
-        self._direct = self._direct_reads = False
+        self._direct = self._direct_reads = self._direct_pg = False
 
     async def append(
         self, stream_id: str, expected_version: int | None, events: Sequence[NewEvent]
@@ -143,8 +146,35 @@ class SqlEventStore:
                 # Whoever waits for the writer connection (read-model transactions) was woken
                 # when it went back to the pool: let them take it before we ask again.
                 await asyncio.sleep(0)
+            elif self._direct_pg:
+                try:
+                    await self._flush_postgres()
+                except Exception as exc:  # no connection to be had: fail the next group, go on
+                    for request in self._next_group():
+                        _fail(request, postgres_writes.translate(exc))
             else:
                 await self._write_group(self._next_group(), self._write_sql)
+
+    async def _flush_postgres(self) -> None:
+        """Write groups on one asyncpg connection while they keep coming (at most `hold_seconds`)."""
+        loop = asyncio.get_running_loop()
+        async with self.writer.connect() as conn:
+            driver = (await conn.get_raw_connection()).driver_connection
+            deadline = loop.time() + self.hold_seconds
+
+            async def write(group: list[_Request]) -> None:
+                outcomes = await postgres_writes.write_group(
+                    driver,
+                    [r.appends for r in group],
+                    lambda versions, existing, head, now: _plan(group, versions, existing, head, now),
+                )
+                _deliver(group, outcomes)
+
+            while self._queue:
+                await self._write_group(self._next_group(), write)
+                if loop.time() >= deadline:
+                    break
+                await asyncio.sleep(0)
 
     def _next_group(self) -> list[_Request]:
         group, size = [], 0

@@ -21,7 +21,7 @@ from albatross.services import Services
 
 # "sqlite" runs each group commit as one call on aiosqlite's thread; "sqlite-portable" is the
 # SQLAlchemy Core path the PostgreSQL adapter shares. All must keep the same contract.
-EVENT_STORES = ["memory", "sqlite", "sqlite-portable", "postgres"]
+EVENT_STORES = ["memory", "sqlite", "sqlite-portable", "postgres", "postgres-portable"]
 
 # Real servers for the production-mode tests, started by `./dev test` (.ci/services.sh) or
 # pointed at your own with these variables.
@@ -46,9 +46,12 @@ async def fresh_postgres() -> tuple[AsyncEngine, AsyncEngine]:
 async def make_store(kind: str, tmp_path: Path) -> EventStore:
     if kind == "memory":
         return InMemoryEventStore()
-    if kind == "postgres":
+    if kind in ("postgres", "postgres-portable"):
         writer, reader = await fresh_postgres()
-        return SqlEventStore(writer, reader)
+        pg_store = SqlEventStore(writer, reader)
+        if kind == "postgres-portable":
+            pg_store.use_portable_path()
+        return pg_store
     if kind in ("sqlite", "sqlite-portable"):
         writer, reader = create_engines(f"sqlite+aiosqlite:///{tmp_path / f'store-{uuid.uuid4().hex}.db'}")
         await upgrade(writer)

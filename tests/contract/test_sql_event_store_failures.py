@@ -15,7 +15,7 @@ from albatross.kernel import ConcurrencyError
 from tests.conftest import close_store, make_store, new_event
 
 
-@pytest.mark.parametrize("kind", ["sqlite", "sqlite-portable", "postgres"])
+@pytest.mark.parametrize("kind", ["sqlite", "sqlite-portable", "postgres", "postgres-portable"])
 async def test_a_row_the_database_refuses_fails_only_its_append_and_is_not_a_lost_race(
     kind: str, tmp_path: Path
 ) -> None:
