@@ -8,23 +8,18 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency, Provide
-from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Body, FromPath, QueryParameter
+from litestar.params import FromPath, QueryParameter
 
 from albatross.identity import auth, commands, queries, users
 from albatross.identity.policy import Principal
 from albatross.identity.queries import HistoryEntry, TenantPage, TenantView, iso
 from albatross.kernel import Context
 from albatross.services import Services
+from albatross.web.common import NO_CONTENT, Changed, Created, Strict, no_content
 from albatross.web.deps import ALLOW_ONE_TIME_PASSWORD, wait_for_position
 from albatross.web.problems import responses
 
-POSITION_HEADER = "X-Albatross-Position"
-
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-
-# The request structs forbid unknown fields; this says so in the OpenAPI, which Litestar does not by itself.
-Strict = Body(schema_extra={"additionalProperties": False})
 
 
 class LoginRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -76,23 +71,6 @@ class Application(msgspec.Struct, frozen=True):
     position: int
 
 
-class Created(msgspec.Struct, frozen=True):
-    id: str
-    position: int
-
-
-class Changed(msgspec.Struct, frozen=True):
-    position: int
-
-
-# Litestar would document a 204 as a JSON `null`; it has no body and no content type.
-NO_CONTENT = {204: ResponseSpec(None, description=f"Done; the log position is in {POSITION_HEADER}")}
-
-
-def _no_content(position: int) -> Response[None]:
-    return Response(None, status_code=204, headers={POSITION_HEADER: str(position)})
-
-
 class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["auth"]
@@ -129,7 +107,7 @@ class AuthController(Controller):
         result = await auth.handle_change_password(
             services.identity, context, principal, data.current_password, data.new_password
         )
-        return _no_content(result.position)
+        return no_content(result.position)
 
     @post(
         "/logout",
@@ -145,7 +123,7 @@ class AuthController(Controller):
     ) -> Response[None]:
         """End this token's session at once."""
         result = await auth.handle_logout(services.identity, context, principal)
-        return _no_content(result.position)
+        return no_content(result.position)
 
 
 @get("/api/v1/me", tags=["auth"], responses=responses(401), opt={ALLOW_ONE_TIME_PASSWORD: True})

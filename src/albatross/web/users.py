@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import Body, FromPath, QueryParameter
+from litestar.params import FromPath, QueryParameter
 
 from albatross.identity import api_keys, queries, users
 from albatross.identity.domain import Role
@@ -16,12 +16,9 @@ from albatross.identity.policy import Principal
 from albatross.identity.queries import AuditPage, UserPage, UserView, iso
 from albatross.kernel import Context, LogQuery
 from albatross.services import Services
+from albatross.web.common import NO_CONTENT, Changed, Created, Strict, no_content
 from albatross.web.deps import wait_for_position
 from albatross.web.problems import responses
-
-POSITION_HEADER = "X-Albatross-Position"
-Strict = Body(schema_extra={"additionalProperties": False})
-NO_CONTENT: dict[int, Any] = {}
 
 
 class CreateUserRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -47,17 +44,8 @@ class NewKeyRequest(msgspec.Struct, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 
 
-class Created(msgspec.Struct, frozen=True):
-    id: str
-    position: int
-
-
 class StateChanged(msgspec.Struct, frozen=True):
     state: str
-    position: int
-
-
-class Changed(msgspec.Struct, frozen=True):
     position: int
 
 
@@ -81,10 +69,6 @@ class KeyView(msgspec.Struct, frozen=True):
 
 def _at(us: int | None) -> datetime | None:
     return iso(us) if us is not None else None
-
-
-def _no_content(position: int) -> Response[None]:
-    return Response(None, status_code=204, headers={POSITION_HEADER: str(position)})
 
 
 StateAction = Literal["approve", "reject", "suspend", "reactivate", "leave"]
@@ -156,7 +140,7 @@ class UserController(Controller):
         result = await users.handle_update_user(services.identity, context, principal, user_id, changes)
         return Changed(result.position)
 
-    @delete("/{user_id:str}", status_code=204, responses=responses(401, 403, 404, 409))
+    @delete("/{user_id:str}", status_code=204, responses={**NO_CONTENT, **responses(401, 403, 404, 409)})
     async def erase(
         self,
         user_id: FromPath[str],
@@ -166,7 +150,7 @@ class UserController(Controller):
     ) -> Response[None]:
         """Erase a person: their email and name become unreadable everywhere (crypto-shredding)."""
         result = await users.handle_erase_user(services.identity, context, principal, user_id)
-        return _no_content(result.position)
+        return no_content(result.position)
 
     @post("/{user_id:str}/{action:str}", status_code=200, responses=responses(400, 401, 403, 404, 409, 413))
     async def change_state(
@@ -215,7 +199,11 @@ class UserController(Controller):
             for k in keys
         ]
 
-    @delete("/{user_id:str}/api-keys/{key_id:str}", status_code=204, responses=responses(401, 403, 404, 409))
+    @delete(
+        "/{user_id:str}/api-keys/{key_id:str}",
+        status_code=204,
+        responses={**NO_CONTENT, **responses(401, 403, 404, 409)},
+    )
     async def revoke_key(
         self,
         user_id: FromPath[str],
@@ -226,7 +214,7 @@ class UserController(Controller):
     ) -> Response[None]:
         """Revoke a key: it answers 401 from the very next request."""
         result = await api_keys.handle_revoke_api_key(services.identity, context, principal, user_id, key_id)
-        return _no_content(result.position)
+        return no_content(result.position)
 
 
 @get("/api/v1/audit", tags=["audit"], responses=responses(400, 401, 403, 404))
