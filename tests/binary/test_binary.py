@@ -120,7 +120,7 @@ def call(method: str, url: str, body: Any = None, token: str | None = None) -> t
 class Server:
     """`albatross serve` as a child process, its output collected line by line."""
 
-    def __init__(self, binary: Path, home: Path) -> None:
+    def __init__(self, binary: Path, home: Path, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
         self.stdout: list[str] = []
@@ -132,7 +132,7 @@ class Server:
         self.proc = subprocess.Popen(
             [str(binary), "serve", "--port", str(self.port)],
             cwd=home,
-            env=clean_env(home),
+            env={**clean_env(home), **(env or {})},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -208,8 +208,8 @@ class Server:
 
 
 @contextlib.contextmanager
-def serving(binary: Path, home: Path) -> Iterator[Server]:
-    server = Server(binary, home)
+def serving(binary: Path, home: Path, env: dict[str, str] | None = None) -> Iterator[Server]:
+    server = Server(binary, home, env)
     try:
         yield server
     except BaseException:
@@ -335,5 +335,38 @@ def test_serve_keeps_its_data_across_a_restart(binary: Path, tmp_path: Path) -> 
         assert status == 200, (status, page)
         assert [(t["name"], t["icao"]) for t in page["items"]] == [("Smoke Air", "SMK")]
 
+        assert server.stop() in (0, -signal.SIGTERM, 128 + signal.SIGTERM), server.output()
+        assert "Traceback" not in server.output()
+
+
+def test_the_same_binary_runs_on_postgresql_and_redis_by_configuration(binary: Path, tmp_path: Path) -> None:
+    import asyncio
+
+    from tests.conftest import NO_POSTGRES, NO_REDIS, POSTGRES_URL, REDIS_URL, fresh_postgres
+
+    if not POSTGRES_URL:
+        pytest.skip(NO_POSTGRES)
+    if not REDIS_URL:
+        pytest.skip(NO_REDIS)
+
+    async def empty_database() -> None:
+        writer, reader = await fresh_postgres()
+        async with writer.begin() as conn:  # fresh_postgres migrates; the binary must do it itself
+            await conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+            await conn.exec_driver_sql("CREATE SCHEMA public")
+        await writer.dispose()
+        await reader.dispose()
+
+    asyncio.run(empty_database())
+    production = {"ALBATROSS_DATABASE_URL": POSTGRES_URL, "ALBATROSS_CACHE_URL": REDIS_URL}
+    with serving(binary, tmp_path, production) as server:
+        server.wait_for_stdout(LISTENING)
+        password = next(m.group(1) for line in server.stdout if (m := PASSWORD_LINE.match(line)))
+        server.wait_healthy()
+        status, ready = call("GET", f"{server.base}/ready")
+        assert status == 200 and ready["checks"]["migrations"]["ok"], (status, ready)
+        token = login(server, password)
+        status, me = call("GET", f"{server.base}/api/v1/me", token=token)
+        assert status == 200 and me["username"] == "admin"
         assert server.stop() in (0, -signal.SIGTERM, 128 + signal.SIGTERM), server.output()
         assert "Traceback" not in server.output()
