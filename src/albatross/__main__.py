@@ -142,13 +142,20 @@ async def _worker(settings: Settings, _: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    runner = asyncio.create_task(services.runner.run())
-    print("Worker running projections", flush=True)
+    from litestar import Litestar
+
+    # The notifier is Litestar's channels plugin: it needs an app's lifespan to run, even here.
+    host = Litestar(route_handlers=[], plugins=[services.notifier] if services.notifier else [])
     try:
-        await stop.wait()
+        async with host.lifespan():
+            runner = asyncio.create_task(services.runner.run())
+            print("Worker running projections", flush=True)
+            try:
+                await stop.wait()
+            finally:
+                runner.cancel()
+                await asyncio.gather(runner, return_exceptions=True)
     finally:
-        runner.cancel()
-        await asyncio.gather(runner, return_exceptions=True)
         await services.close()
     return 0
 
