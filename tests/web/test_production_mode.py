@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -109,3 +110,58 @@ async def test_what_one_process_writes_the_other_reads_and_revocations_reach_bot
     ready = (await b.get("/ready")).json()
     assert ready["status"] == "ready", ready
     await worker.runner.wait_for(await worker.store.last_position(), 10)
+
+
+async def test_a_worker_process_publishes_notifications_through_redis(tmp_path: Path) -> None:
+    """`albatross worker` as a real process: it applies what serve appends and announces it on
+    the Redis channels every serve process can read."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import POSTGRES_URL
+
+    writer, reader = await fresh_postgres()
+    await writer.dispose()
+    await reader.dispose()
+    if not REDIS_URL:
+        pytest.skip(NO_REDIS)
+    environ = {"ALBATROSS_DATABASE_URL": POSTGRES_URL, "ALBATROSS_CACHE_URL": REDIS_URL}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALBATROSS_")} | environ
+    worker = subprocess.Popen(  # noqa: ASYNC220  (starting it does not block; reading is in an executor)
+        [sys.executable, "-m", "albatross", "worker"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    redis = Redis.from_url(REDIS_URL)
+    pubsub = redis.pubsub()
+    serve = await build_services(load_settings(environ=environ))
+    try:
+        assert worker.stdout is not None
+        loop = asyncio.get_running_loop()
+        line = await asyncio.wait_for(loop.run_in_executor(None, worker.stdout.readline), 30)
+        while b"Worker running projections" not in line:
+            line = await asyncio.wait_for(loop.run_in_executor(None, worker.stdout.readline), 30)
+        await asyncio.sleep(0.5)  # the worker's runner notes the log head it starts from
+        await pubsub.subscribe("platform")
+        await handle_create_platform_admin(serve.identity)
+        head = await serve.store.last_position()
+
+        async def next_message() -> dict[str, object]:
+            async for message in pubsub.listen():
+                if message["type"] == "message":
+                    return json.loads(message["data"])
+            raise AssertionError("no message")
+
+        seen = []
+        while not seen or seen[-1]["position"] < head:
+            seen.append(await asyncio.wait_for(next_message(), 15))
+        assert seen[-1]["type"] == "PasswordSet"
+    finally:
+        worker.terminate()
+        worker.wait(timeout=15)
+        await pubsub.aclose()
+        await redis.aclose()
+        await serve.close()
