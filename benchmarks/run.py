@@ -33,7 +33,9 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import postgres
@@ -300,6 +302,21 @@ def peer_appends(w: Workload) -> Result:
             datastore.close()
 
 
+# ---------------------------------------------------------------- memory
+
+
+def heap_peak_mib(run: Callable[[], object]) -> float:
+    """Peak of Python allocations while `run` runs (tracemalloc: slow, so timed runs stay apart)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        run()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 2**20
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -377,6 +394,22 @@ def sqlite_part(repeats: int, began: float) -> bool:
         "Ratios, Albatross / eventsourcing (appends/s; events/s gives the same ratio)",
         ["workload", "appenders or threads", "ratio"],
         rows,
+    )
+
+    memory_rows = []
+    for w in APPEND_WORKLOADS:
+        if w.appenders != CONCURRENCY:
+            continue
+        ours_mib = heap_peak_mib(lambda w=w: asyncio.run(ours_appends(w)))
+        peer_mib = heap_peak_mib(lambda w=w: peer_appends(w))
+        memory_rows.append(
+            [w.kind, str(w.appenders), f"{ours_mib:.1f}", f"{peer_mib:.1f}", sig3(ours_mib / peer_mib)]
+        )
+    progress(f"memory: {time.perf_counter() - began:.0f} s")
+    table(
+        "Memory: Python heap peak during one run (tracemalloc, MiB; SQLite's own C heap not included)",
+        ["workload", "appenders or threads", "Albatross", "eventsourcing", "ratio"],
+        memory_rows,
     )
 
     single = [w for w in APPEND_WORKLOADS if w.size == 1]
