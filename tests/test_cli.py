@@ -49,6 +49,7 @@ def test_version_through_python_dash_m() -> None:
         ("ALBATROSS_DATABASE_URL", "mysql://root:hunter2@db/albatross", "ALBATROSS_DATABASE_URL"),
         ("ALBATROSS_BROKER_URL", "amqp://guest:guest@localhost/", "ALBATROSS_BROKER_URL"),
         ("ALBATROSS_READ_WAIT_SECONDS", "-1", "ALBATROSS_READ_WAIT_SECONDS"),
+        ("ALBATROSS_LOG_FORMAT", "xml", "ALBATROSS_LOG_FORMAT"),
         ("ALBATROSS_CONFIG", "/nonexistent/albatross.toml", "ALBATROSS_CONFIG"),
         ("ALBATROSS_DATABSE_URL", "sqlite+aiosqlite:///elsewhere.db", "ALBATROSS_DATABSE_URL"),
     ],

@@ -11,7 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from albatross import __version__
+from albatross import __version__, logs
 from albatross.config import ConfigError, Settings, load_settings, redact
 
 log = logging.getLogger("albatross")
@@ -63,10 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"albatross: configuration error: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logs.configure(settings.log_level, settings.log_format)
     runners: dict[str, Callable[[Settings, argparse.Namespace], Awaitable[int]]] = {
         "serve": _serve,
         "worker": _worker,
@@ -110,7 +107,13 @@ async def _serve(settings: Settings, _: argparse.Namespace) -> int:
         # Embedded, serve runs the projections itself; with PostgreSQL, `albatross worker` does.
         app = create_app(services, run_projections=not settings.shared_database)
         config = uvicorn.Config(
-            app, host=settings.host, port=settings.port, log_level=settings.log_level.lower(), lifespan="on"
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level.lower(),
+            lifespan="on",
+            log_config=None,  # our handlers (text or JSON) for uvicorn's loggers too
+            access_log=False,  # one line per request comes from the app (web/request_log.py)
         )
         server = uvicorn.Server(config)
         serving = asyncio.create_task(server.serve())

@@ -29,6 +29,8 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     read_wait_seconds: float = 5.0
     """How long a query with ?min_position= waits for projections before answering 503."""
     log_level: str = "INFO"
+    log_format: str = "text"
+    """`text` for people, `json` for log collectors: one JSON object per line."""
 
     @property
     def resolved_database_url(self) -> str:
@@ -110,6 +112,8 @@ def _check(s: Settings) -> None:
             raise ConfigError(f"{ENV_PREFIX}{name.upper()}: must be positive")
     if not 0 < s.read_wait_seconds <= 60:
         raise ConfigError("ALBATROSS_READ_WAIT_SECONDS: must be between 0 and 60")
+    if s.log_format not in {"text", "json"}:
+        raise ConfigError("ALBATROSS_LOG_FORMAT: text or json")
     if s.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
         raise ConfigError("ALBATROSS_LOG_LEVEL: one of DEBUG, INFO, WARNING, ERROR")
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import msgspec
 
@@ -14,6 +15,8 @@ from albatross.kernel.errors import ConcurrencyError, ConflictError
 from albatross.kernel.events import DomainEvent, EventCodec
 from albatross.kernel.ports import EventDistribution
 from albatross.kernel.store import EventStore, NewEvent, StreamAppend
+
+log = logging.getLogger("albatross.commands")
 
 A = TypeVar("A", bound=Aggregate)
 T = TypeVar("T")
@@ -110,16 +113,52 @@ async def execute(
     A lost optimistic-concurrency race reloads every aggregate and decides again, so the
     operation must be free of side effects outside the unit of work.
     """
-    for _ in range(attempts):
-        uow = UnitOfWork(store, codec, context)
-        value = await operation(uow)
-        try:
-            positions = await uow.commit()
-        except ConcurrencyError:
-            continue
-        if positions:
-            if distribution is not None:
-                distribution.notify(positions[-1])
-            return CommandResult(value, positions[-1])
-        return CommandResult(value, await store.last_position())
-    raise ConflictError("Another change to the same record won the race too often; try again.")
+    started = time.perf_counter()
+    name = _command_name(operation)
+    outcome = "error"
+    position: int | None = None
+    attempt = 0
+    try:
+        for attempt in range(1, attempts + 1):  # noqa: B007  (logged below)
+            uow = UnitOfWork(store, codec, context)
+            value = await operation(uow)
+            try:
+                positions = await uow.commit()
+            except ConcurrencyError:
+                continue
+            outcome = "ok"
+            if positions:
+                if distribution is not None:
+                    distribution.notify(positions[-1])
+                position = positions[-1]
+                return CommandResult(value, position)
+            return CommandResult(value, await store.last_position())
+        outcome = "conflict"
+        raise ConflictError("Another change to the same record won the race too often; try again.")
+    except Exception as exc:
+        if outcome == "error":
+            outcome = type(exc).__name__
+        raise
+    finally:
+        duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        log.info(
+            "command %s %s in %.1f ms",
+            name,
+            outcome,
+            duration_ms,
+            extra={
+                "command": name,
+                "outcome": outcome,
+                "attempts": attempt,
+                "position": position,
+                "duration_ms": duration_ms,
+                "actor_id": context.actor_id,
+                "correlation_id": context.correlation_id,
+            },
+        )
+
+
+def _command_name(operation: Callable[..., Any]) -> str:
+    """`handle_create_tenant.<locals>.create` -> `create_tenant`."""
+    owner = getattr(operation, "__qualname__", "command").split(".<locals>")[0]
+    return owner.removeprefix("handle_")

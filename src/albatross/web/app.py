@@ -17,6 +17,7 @@ from albatross.services import Services
 from albatross.web import identity, system, users
 from albatross.web.deps import provide_context, provide_principal
 from albatross.web.problems import EXCEPTION_HANDLERS
+from albatross.web.request_log import request_log
 
 
 def create_app(services: Services, *, run_projections: bool = True) -> Litestar:
@@ -66,5 +67,7 @@ def create_app(services: Services, *, run_projections: bool = True) -> Litestar:
             security=[{"BearerToken": []}],
         ),
         request_max_body_size=1024 * 1024,
+        middleware=[request_log],
+        logging_config=None,  # logging is the CLI's (albatross.logs): text or one JSON object per line
         debug=False,
     )
