@@ -165,3 +165,31 @@ def drive_peer(recorder: Any, w: Workload) -> Result:
     total = threads * per_thread
     assert recorder.max_notification_id() == size + total * size, "events went missing"
     return Result(w.label, total, total * size, seconds)
+
+
+async def time_appends(store: Any, w: Workload) -> float:
+    """Warm `store` on an untimed stream, then time `w`: every appender appends its batches to
+    its own stream, all appenders at once. Returns the seconds taken."""
+    import asyncio
+    import gc
+    import time
+    import uuid
+
+    plans = [
+        (f"bench-{uuid.uuid4()}", [new_events(w.size) for _ in range(w.per_appender)])
+        for _ in range(w.appenders)
+    ]
+    # Warm the connections and statement caches on a stream nobody times.
+    await store.append("warmup-0", 0, new_events(w.size))
+    await store.read_stream("warmup-0")
+
+    async def appender(stream_id: str, batches: list) -> None:
+        version = 0
+        for events in batches:
+            await store.append(stream_id, version, events)
+            version += len(events)
+
+    gc.collect()
+    start = time.perf_counter()
+    await asyncio.gather(*(appender(s, b) for s, b in plans))
+    return time.perf_counter() - start

@@ -23,7 +23,6 @@ peer's. A miss prints NOT MET; it does not change the exit status.
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import statistics
 import time
@@ -37,10 +36,10 @@ from common import (
     append_rows,
     drive_peer,
     median_result,
-    new_events,
     progress,
     sig3,
     table,
+    time_appends,
 )
 
 ENV = "TEST_POSTGRES_URL"
@@ -123,24 +122,7 @@ async def ours_appends(url: str, w: Workload) -> Result:
     store = SqlEventStore(writer, reader)
     try:
         await upgrade(writer)
-        plans = [
-            (f"bench-{uuid.uuid4()}", [new_events(size) for _ in range(per_appender)])
-            for _ in range(appenders)
-        ]
-        # Warm a connection and the statement caches on a stream nobody times.
-        await store.append("warmup-0", 0, new_events(size))
-        await store.read_stream("warmup-0")
-
-        async def appender(stream_id: str, batches: list) -> None:
-            version = 0
-            for events in batches:
-                await store.append(stream_id, version, events)
-                version += len(events)
-
-        gc.collect()
-        start = time.perf_counter()
-        await asyncio.gather(*(appender(s, b) for s, b in plans))
-        seconds = time.perf_counter() - start
+        seconds = await time_appends(store, w)
         total = appenders * per_appender
         await _gapless(url, "events", "position", size + total * size)
         return Result(w.label, total, total * size, seconds)
@@ -233,7 +215,9 @@ async def command_latency(url: str) -> dict[str, list[float]]:
                 )
                 last = result.value
             else:
-                result = await commands.handle_rename_tenant(services.identity, Context(), admin, last, name)
+                result = await commands.handle_update_tenant(
+                    services.identity, Context(), admin, last, name=name
+                )
             answered = time.perf_counter()
             await services.runner.wait_for(result.position, 10)
             visible = time.perf_counter()

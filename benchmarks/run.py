@@ -47,10 +47,10 @@ from common import (
     append_rows,
     drive_peer,
     median_result,
-    new_events,
     progress,
     sig3,
     table,
+    time_appends,
 )
 
 REPEATS = 3  # runs per workload, interleaved between the two stores; the median is reported
@@ -98,24 +98,7 @@ async def ours_appends(w: Workload) -> Result:
     with tempfile.TemporaryDirectory(prefix="albatross-bench-") as directory:
         store, writer, reader = await _open_store(directory)
         try:
-            plans = [
-                (f"bench-{uuid.uuid4()}", [new_events(size) for _ in range(per_appender)])
-                for _ in range(appenders)
-            ]
-            # Warm the connections and statement caches on a stream nobody times.
-            await store.append("warmup-0", 0, new_events(size))
-            await store.read_stream("warmup-0")
-
-            async def appender(stream_id: str, batches: list) -> None:
-                version = 0
-                for events in batches:
-                    await store.append(stream_id, version, events)
-                    version += len(events)
-
-            gc.collect()
-            start = time.perf_counter()
-            await asyncio.gather(*(appender(s, b) for s, b in plans))
-            seconds = time.perf_counter() - start
+            seconds = await time_appends(store, w)
             total = appenders * per_appender
             assert await store.last_position() == size + total * size, "events went missing"
             return Result(w.label, total, total * size, seconds)

@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import MetaData, Table, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql import Executable
 
 metadata = MetaData()
 
@@ -76,11 +75,6 @@ class RowBatch:
         if entry is not None:
             row.update(entry.values)
         return row
-
-    async def execute(self, statement: Executable) -> Any:
-        """Run a statement of your own, after the writes buffered so far."""
-        await self.flush()
-        return await self.conn.execute(statement)
 
     async def flush(self) -> None:
         pending, self._pending = self._pending, {}

@@ -94,7 +94,7 @@ async def test_the_runner_folds_the_log_into_read_models_and_records_the_checkpo
     services: Services,
 ) -> None:
     ids = await create_tenants(services, 3)
-    await commands.handle_rename_tenant(services.identity, Context(), ADMIN, ids[0], "Renamed Air")
+    await commands.handle_update_tenant(services.identity, Context(), ADMIN, ids[0], name="Renamed Air")
     assert await services.runner.catch_up() > 0
     rows = (await dump(services, tenants))["rm_tenants"]
     assert sorted(r[2] for r in rows) == ["Airline 1", "Airline 2", "Renamed Air"]
@@ -136,7 +136,9 @@ async def test_two_runners_racing_apply_every_event_exactly_once(
 async def test_a_rebuilt_read_model_equals_the_live_one(services: Services) -> None:
     ids = await create_tenants(services, 30)
     for n, tenant_id in enumerate(ids[:10]):
-        await commands.handle_rename_tenant(services.identity, Context(), ADMIN, tenant_id, f"Renamed {n}")
+        await commands.handle_update_tenant(
+            services.identity, Context(), ADMIN, tenant_id, name=f"Renamed {n}"
+        )
     await auth.handle_create_platform_admin(services.identity)
     await services.runner.catch_up()
     live = await dump(services, tenants, users)

@@ -99,6 +99,15 @@ async def test_a_body_that_is_not_json_is_a_400_problem(api: Api, admin: dict[st
     assert response.status_code == 400 and response.json()["type"] == "invalid-input"
 
 
+async def test_a_body_that_is_not_utf8_is_a_400_problem(api: Api, admin: dict[str, str]) -> None:
+    response = await api.client.post(
+        "/api/v1/tenants",
+        content=b'{"name": "\xbd", "icao": "ABC"}',
+        headers={**admin, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400 and response.json()["type"] == "invalid-input"
+
+
 async def test_unknown_airlines_are_404_problems(api: Api, admin: dict[str, str]) -> None:
     for response in (
         await api.client.get("/api/v1/tenants/nope", headers=admin),

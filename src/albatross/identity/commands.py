@@ -74,35 +74,24 @@ async def handle_create_tenant(
     return await run(deps, ctx, create)
 
 
-async def handle_rename_tenant(
-    deps: IdentityDeps, ctx: Context, principal: Principal, tenant_id: str, name: str
+async def handle_update_tenant(
+    deps: IdentityDeps,
+    ctx: Context,
+    principal: Principal,
+    tenant_id: str,
+    *,
+    name: str | None = None,
+    applications_open: bool | None = None,
 ) -> CommandResult[None]:
+    """Rename the airline and/or open or close it to applications, in one append (or none)."""
     authorize(principal, Action.MANAGE_TENANT, tenant_id)
 
-    async def rename(uow: UnitOfWork) -> None:
+    async def update(uow: UnitOfWork) -> None:
         tenant = await uow.load(Tenant, tenant_id)
         if not tenant.exists:
             raise NotFound("No such airline.")
-        uow.record(tenant, tenant.rename(name))
+        uow.record(tenant, tenant.rename(name) if name is not None else [])
+        if applications_open is not None:
+            uow.record(tenant, tenant.set_applications(applications_open))
 
-    return await run(deps, ctx, rename)
-
-
-async def handle_set_applications(
-    deps: IdentityDeps, ctx: Context, principal: Principal, tenant_id: str, open: bool
-) -> CommandResult[None]:
-    authorize(principal, Action.MANAGE_TENANT, tenant_id)
-
-    async def change(uow: UnitOfWork) -> None:
-        tenant = await uow.load(Tenant, tenant_id)
-        if not tenant.exists:
-            raise NotFound("No such airline.")
-        uow.record(tenant, tenant.set_applications(open))
-
-    return await run(deps, ctx, change)
-
-
-async def authorize_tenant_change(deps: IdentityDeps, principal: Principal, tenant_id: str) -> int:
-    """An empty change: allowed only to those who may change the airline; answers the log head."""
-    authorize(principal, Action.MANAGE_TENANT, tenant_id)
-    return await deps.store.last_position()
+    return await run(deps, ctx, update)

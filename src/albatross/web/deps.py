@@ -22,6 +22,11 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 ALLOW_ONE_TIME_PASSWORD = "allow_one_time_password"  # noqa: S105
 
 
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The peer's address, for per-address limits only (never logged)."""
+    return request.client.host if request.client else ""
+
+
 def credential(request: Request[Any, Any, Any]) -> str:
     """A login token or API key from `Authorization: Bearer`, or an API key from `X-API-Key`
     (the header existing flight-tracking clients send)."""

@@ -16,7 +16,7 @@ from albatross.identity.queries import HistoryEntry, TenantPage, TenantView, iso
 from albatross.kernel import Context
 from albatross.services import Services
 from albatross.web.common import NO_CONTENT, Changed, Created, Strict, no_content
-from albatross.web.deps import ALLOW_ONE_TIME_PASSWORD, wait_for_position
+from albatross.web.deps import ALLOW_ONE_TIME_PASSWORD, client_address, wait_for_position
 from albatross.web.problems import responses
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
@@ -84,8 +84,9 @@ class AuthController(Controller):
     ) -> LoginResponse:
         """Exchange a username and password for a bearer token. After 10 failures for one account
         (or 50 from one address) in 15 minutes: 429 with Retry-After."""
-        address = request.client.host if request.client else ""
-        result = await auth.handle_login(services.identity, data.username, data.password, address)
+        result = await auth.handle_login(
+            services.identity, data.username, data.password, client_address(request)
+        )
         return LoginResponse(
             result.token, "Bearer", iso(result.expires_at), result.must_change_password, result.position
         )
@@ -189,20 +190,15 @@ class TenantController(Controller):
         services: NamedDependency[Services],
     ) -> Changed:
         """Rename the airline and/or open or close it to pilot applications."""
-        position = 0
-        if data.name is not None:
-            result = await commands.handle_rename_tenant(
-                services.identity, context, principal, tenant_id, data.name
-            )
-            position = result.position
-        if data.applications_open is not None:
-            result = await commands.handle_set_applications(
-                services.identity, context, principal, tenant_id, data.applications_open
-            )
-            position = result.position
-        if not position:  # nothing to change: still only for those who may
-            position = await commands.authorize_tenant_change(services.identity, principal, tenant_id)
-        return Changed(position)
+        result = await commands.handle_update_tenant(
+            services.identity,
+            context,
+            principal,
+            tenant_id,
+            name=data.name,
+            applications_open=data.applications_open,
+        )
+        return Changed(result.position)
 
     @post(
         "/{tenant_id:str}/applications",
@@ -219,9 +215,8 @@ class TenantController(Controller):
     ) -> Application:
         """Apply to fly for this airline (no account needed; limited per address). The account
         waits as `pending` until the airline's staff approve or reject it."""
-        address = request.client.host if request.client else ""
         new = users.NewUser(username=data.username, email=data.email, password=data.password, name=data.name)
-        result = await users.handle_apply(services.identity, tenant_id, new, address)
+        result = await users.handle_apply(services.identity, tenant_id, new, client_address(request))
         return Application(result.value, "pending", result.position)
 
     @get("/{tenant_id:str}/history", responses=responses(401, 403, 404))

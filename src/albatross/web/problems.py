@@ -154,7 +154,13 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
     )
 
 
+def bad_encoding_handler(_: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[Problem]:
+    # Litestar lets a JSON body with invalid UTF-8 inside a string escape as UnicodeDecodeError.
+    return problem(400, "invalid-input", _TITLES["invalid-input"], "The body is not valid UTF-8.")
+
+
 EXCEPTION_HANDLERS = {
+    UnicodeDecodeError: bad_encoding_handler,
     DomainError: domain_error_handler,
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,
