@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Throwaway PostgreSQL and Redis servers on loopback for the production-mode tests.
-#   eval "$(.ci/services.sh start)"   prints `export TEST_POSTGRES_URL=...` (and TEST_REDIS_URL)
+# Throwaway PostgreSQL, Redis and RabbitMQ servers on loopback for the production-mode tests.
+#   eval "$(.ci/services.sh start)"   prints `export TEST_POSTGRES_URL=...` (TEST_REDIS_URL, TEST_AMQP_URL)
+#   .ci/services.sh restart redis|rabbitmq   (the crash-safety tests take servers away and back)
 #   .ci/services.sh stop
 # As root it installs what is missing from Debian's packages first (idempotent). A server it
 # cannot have is reported on stderr in one line; its tests are then skipped with that reason.
@@ -8,6 +9,12 @@ set -uo pipefail
 ROOT="${ALBATROSS_SERVICES_DIR:-/tmp/albatross-test-services}"
 PG_PORT="${TEST_POSTGRES_PORT:-55432}"
 REDIS_PORT="${TEST_REDIS_PORT:-56379}"
+AMQP_PORT="${TEST_AMQP_PORT:-55672}"
+# RabbitMQ's node: loopback only, its own name, ports and directories (FACTS.md).
+export RABBITMQ_NODENAME=albatross-test@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 ERL_EPMD_ADDRESS=127.0.0.1
+export RABBITMQ_NODE_PORT="$AMQP_PORT" RABBITMQ_DIST_PORT="$((AMQP_PORT + 1))"
+export RABBITMQ_MNESIA_BASE="$ROOT/rabbitmq/mnesia" RABBITMQ_LOG_BASE="$ROOT/rabbitmq/log"
+export RABBITMQ_PID_FILE="$ROOT/rabbitmq/pid" RABBITMQ_ENABLED_PLUGINS_FILE="$ROOT/rabbitmq/enabled_plugins"
 
 say() { echo "services: $*" >&2; }
 
@@ -16,6 +23,7 @@ install_missing() {
     local missing=()
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
     command -v redis-server >/dev/null || missing+=(redis-server)
+    command -v rabbitmq-server >/dev/null || missing+=(rabbitmq-server)
     [ "${#missing[@]}" = 0 ] && return 0
     say "installing ${missing[*]}"
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >/dev/null 2>&1 \
@@ -55,6 +63,35 @@ start_redis() {
     echo "export TEST_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0"
 }
 
+start_rabbitmq() {
+    command -v rabbitmq-server >/dev/null || { say "RabbitMQ is not installed (need root to install it)"; return 1; }
+    local dir="$ROOT/rabbitmq"
+    if [ ! -d "$dir" ]; then
+        mkdir -p "$dir/mnesia" "$dir/log" && echo "[]." > "$dir/enabled_plugins"
+        [ "$(id -u)" = 0 ] && chown -R rabbitmq "$dir"
+    fi
+    rabbitmq-server -detached >/dev/null 2>&1 || { say "RabbitMQ did not start"; return 1; }
+    # -detached returns before the node is up: wait for it.
+    for _ in $(seq 30); do
+        rabbitmqctl -q await_startup --timeout 60 >/dev/null 2>&1 && break
+        sleep 1
+    done
+    rabbitmqctl -q await_startup --timeout 5 >/dev/null 2>&1 || { say "RabbitMQ did not come up (see $dir/log)"; return 1; }
+    echo "export TEST_AMQP_URL=amqp://guest:guest@127.0.0.1:$AMQP_PORT/"
+}
+
+stop_rabbitmq() {
+    command -v rabbitmqctl >/dev/null && [ -d "$ROOT/rabbitmq" ] || return 0
+    rabbitmqctl -q stop >/dev/null 2>&1
+    epmd -kill >/dev/null 2>&1
+}
+
+stop_redis() {
+    if [ -f "$ROOT/redis/redis.pid" ]; then
+        redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$ROOT/redis/redis.pid")" 2>/dev/null
+    fi
+}
+
 stop_all() {
     local bin
     bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
@@ -63,9 +100,8 @@ stop_all() {
         [ "$(id -u)" = 0 ] && as=(runuser -u postgres --)
         "${as[@]}" "$bin/pg_ctl" -D "$ROOT/postgres/data" -m immediate stop >/dev/null 2>&1
     fi
-    if [ -f "$ROOT/redis/redis.pid" ]; then
-        redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$ROOT/redis/redis.pid")" 2>/dev/null
-    fi
+    stop_redis
+    stop_rabbitmq
     rm -rf "$ROOT"
 }
 
@@ -75,8 +111,18 @@ case "${1:-}" in
         install_missing
         start_postgres
         start_redis
+        start_rabbitmq
+        # The servers are ours: the crash-safety tests may restart them (restart below).
+        echo "export TEST_SERVICES_SCRIPT=$(cd "$(dirname "$0")" && pwd)/services.sh"
+        ;;
+    restart)
+        case "${2:-}" in
+            redis) stop_redis; sleep 0.2; start_redis >/dev/null ;;
+            rabbitmq) stop_rabbitmq; start_rabbitmq >/dev/null ;;
+            *) echo "usage: .ci/services.sh restart redis|rabbitmq" >&2; exit 2 ;;
+        esac
         ;;
     stop) stop_all ;;
-    *) echo "usage: .ci/services.sh start|stop" >&2; exit 2 ;;
+    *) echo "usage: .ci/services.sh start|restart|stop" >&2; exit 2 ;;
 esac
 exit 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
 from albatross.kernel.errors import ConcurrencyError, EventIdConflict
 from albatross.kernel.store import LogQuery, NewEvent, StoredEvent, StreamAppend, stream_type_of
@@ -102,25 +102,47 @@ def _idempotent_replay(appends: Sequence[StreamAppend], by_id: dict[str, StoredE
     raise EventIdConflict(ids[0][0], None, -1)
 
 
-class InProcessDistribution:
-    """Wakes projection runners in this process when the log grows."""
+class LocalWakeup:
+    """A wake-up with nobody to acknowledge to."""
 
-    def __init__(self) -> None:
-        self._head = 0
-        self._changed = asyncio.Event()
+    def __init__(self, position: int) -> None:
+        self.position = position
+
+    async def done(self) -> None:
+        return None
+
+    async def retry(self) -> None:
+        return None
+
+
+class InProcessDistribution:
+    """Wakes projection runners in this process when the log grows, and every `poll_seconds`
+    besides (for what other processes append, and as a floor under lost news)."""
+
+    def __init__(self, poll_seconds: float = 1.0) -> None:
+        self.poll_seconds = poll_seconds
+        self._changed: list[asyncio.Event] = []
 
     def notify(self, position: int) -> None:
-        if position > self._head:
-            self._head = position
-        self._changed.set()
+        for changed in self._changed:
+            changed.set()
 
-    async def wait(self, after_position: int, timeout: float) -> None:
-        if self._head > after_position:
-            self._changed.clear()
-            return
-        self._changed.clear()
-        # asyncio.timeout, not wait_for: on 3.11 a cancelled wait_for can hang while its inner
-        # task is being cancelled, which stalled shutdown of the projection runner.
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(timeout):
-                await self._changed.wait()
+    @contextlib.asynccontextmanager
+    async def subscribe(self, unit: str) -> AsyncIterator[AsyncIterator[LocalWakeup]]:
+        changed = asyncio.Event()
+        self._changed.append(changed)
+        try:
+            yield self._wakeups(changed)
+        finally:
+            self._changed.remove(changed)
+
+    async def _wakeups(self, changed: asyncio.Event) -> AsyncIterator[LocalWakeup]:
+        while True:
+            # Cleared before the runner reads the log: news during its catch-up is not lost.
+            changed.clear()
+            yield LocalWakeup(0)  # "look": a poll may find what another process appended
+            # asyncio.timeout, not wait_for: on 3.11 a cancelled wait_for can hang while its
+            # inner task is being cancelled, which stalled shutdown of the projection runner.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.poll_seconds):
+                    await changed.wait()

@@ -27,8 +27,22 @@ EVENT_STORES = ["memory", "sqlite", "sqlite-portable", "postgres", "postgres-por
 # pointed at your own with these variables.
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+AMQP_URL = os.environ.get("TEST_AMQP_URL", "")
 NO_POSTGRES = "no PostgreSQL: set TEST_POSTGRES_URL or run ./dev test as root (it starts one)"
 NO_REDIS = "no Redis: set TEST_REDIS_URL or run ./dev test as root (it starts one)"
+NO_AMQP = "no RabbitMQ: set TEST_AMQP_URL or run ./dev test as root (it starts one)"
+
+
+async def delete_queues(*names: str) -> None:
+    """Queues outlive connections: a test removes the ones it made (and leftovers of others)."""
+    import aio_pika
+
+    connection = await aio_pika.connect(AMQP_URL)
+    async with connection:
+        for name in names:
+            channel = await connection.channel()
+            await channel.queue_delete(name)
+            await channel.close()
 
 
 async def fresh_postgres() -> tuple[AsyncEngine, AsyncEngine]:

@@ -47,7 +47,8 @@ def test_version_through_python_dash_m() -> None:
         ("ALBATROSS_PORT", "not-a-port", "ALBATROSS_PORT"),
         ("ALBATROSS_PORT", "70000", "ALBATROSS_PORT"),
         ("ALBATROSS_DATABASE_URL", "mysql://root:hunter2@db/albatross", "ALBATROSS_DATABASE_URL"),
-        ("ALBATROSS_BROKER_URL", "amqp://guest:guest@localhost/", "ALBATROSS_BROKER_URL"),
+        ("ALBATROSS_BROKER_URL", "amqp://guest:guest@localhost/", "ALBATROSS_BROKER_URL"),  # SQLite
+        ("ALBATROSS_BROKER_URL", "kafka://broker:9092", "ALBATROSS_BROKER_URL"),
         ("ALBATROSS_READ_WAIT_SECONDS", "-1", "ALBATROSS_READ_WAIT_SECONDS"),
         ("ALBATROSS_LOG_FORMAT", "xml", "ALBATROSS_LOG_FORMAT"),
         ("ALBATROSS_CONFIG", "/nonexistent/albatross.toml", "ALBATROSS_CONFIG"),

@@ -98,7 +98,7 @@ async def _serve(settings: Settings, _: argparse.Namespace) -> int:
     from albatross.web.app import create_app
 
     print(f"Albatross {__version__}: data {_where(settings)}", flush=True)
-    services = await build_services(settings, migrate=True)
+    services = await build_services(settings, migrate=True, role="serve")
     try:
         password = await handle_create_platform_admin(services.identity)
         if password is not None:
@@ -140,7 +140,7 @@ async def _worker(settings: Settings, _: argparse.Namespace) -> int:
         )
         return 2
     print(f"Albatross {__version__} worker: data {_where(settings)}", flush=True)
-    services = await build_services(settings, migrate=True)
+    services = await build_services(settings, migrate=True, role="worker")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -151,13 +151,15 @@ async def _worker(settings: Settings, _: argparse.Namespace) -> int:
     host = Litestar(route_handlers=[], plugins=[services.notifier] if services.notifier else [])
     try:
         async with host.lifespan():
-            runner = asyncio.create_task(services.runner.run())
+            # One runner per unit; with a broker, each unit runs in one worker at a time.
+            runners = [asyncio.create_task(unit.run()) for unit in services.units]
             print("Worker running projections", flush=True)
             try:
                 await stop.wait()
             finally:
-                runner.cancel()
-                await asyncio.gather(runner, return_exceptions=True)
+                for runner in runners:
+                    runner.cancel()
+                await asyncio.gather(*runners, return_exceptions=True)
     finally:
         await services.close()
     return 0

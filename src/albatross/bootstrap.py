@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.base import ChannelsBackend
@@ -20,6 +21,7 @@ import albatross.identity.domain  # noqa: F401  (registers the identity events)
 from albatross.adapters import sql_migrations
 from albatross.adapters.counters import MemoryCounters, RedisCounters
 from albatross.adapters.memory import InMemoryEventStore, InProcessDistribution
+from albatross.adapters.rabbitmq import RabbitDistribution
 from albatross.adapters.sql_engine import create_engines
 from albatross.adapters.sql_event_store import SqlEventStore
 from albatross.adapters.sql_read_models import SqlReadModelStore
@@ -27,8 +29,8 @@ from albatross.adapters.vault import SqlVault
 from albatross.config import Settings
 from albatross.identity.commands import IdentityDeps
 from albatross.identity.projections import identity_projections
-from albatross.kernel import Counters, EventCodec, EventStore, ProjectionRunner, registry
-from albatross.kernel.notifications import EventPublisher
+from albatross.kernel import Counters, EventCodec, EventDistribution, EventStore, ProjectionRunner, registry
+from albatross.kernel.notifications import Announcements, EventPublisher
 from albatross.services import Services
 
 
@@ -39,9 +41,15 @@ def database_path(settings: Settings) -> Path | None:
     return None
 
 
-async def build_services(settings: Settings, *, migrate: bool = True) -> Services:
+Role = Literal["serve", "worker", "tool"]
+
+
+async def build_services(settings: Settings, *, migrate: bool = True, role: Role = "tool") -> Services:
     """Bind every port to its adapter. Ephemeral runs keep the log in memory and the read
-    models in a throwaway SQLite file (SQLAlchemy needs a real database for them)."""
+    models in a throwaway SQLite file (SQLAlchemy needs a real database for them).
+
+    `role` says who asks: with a broker, `serve` runs the relay and `worker` consumes the
+    projections' queues; a `tool` (migrate, rebuild, admin) never connects to the broker."""
     closers = []
     url = settings.resolved_database_url
     store: EventStore
@@ -62,12 +70,27 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> Service
         await sql_migrations.upgrade(writer)
 
     codec = EventCodec(registry)
-    distribution = InProcessDistribution()
     read_models = SqlReadModelStore(writer, reader)
     vault = SqlVault(writer, reader)
+    projections = identity_projections(vault)
+    unit_names = [p.name for p in projections] + [Announcements.name]
+
+    async def lowest_checkpoint() -> int:
+        return min((await read_models.checkpoints(unit_names)).values(), default=0)
+
+    distribution: EventDistribution
+    broker: RabbitDistribution | None = None
+    if settings.broker_url.startswith("amqp") and role != "tool":
+        broker = RabbitDistribution(settings.broker_url, store, lowest_checkpoint, relay=role == "serve")
+        await broker.start()
+        closers.append(broker.close)
+        distribution = broker
+    else:
+        distribution = InProcessDistribution()
     cache: Store
+    redis: Redis | None = None
     if settings.cache_url.startswith("redis"):
-        redis = Redis.from_url(settings.cache_url)
+        redis = Redis.from_url(settings.cache_url, socket_timeout=5, socket_connect_timeout=5)
         closers.append(redis.aclose)
         # One store (and so one key space) shared by every process: revocations reach them all.
         cache = RedisStore(redis, namespace="albatross")
@@ -79,13 +102,22 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> Service
         backend = MemoryChannelsBackend()
     # Notifications: Litestar's channels (memory backend embedded, Redis pub/sub in production).
     channels = ChannelsPlugin(backend=backend, arbitrary_channels_allowed=True)
-    runner = ProjectionRunner(
-        store,
-        codec,
-        read_models,
-        identity_projections(vault),
-        distribution,
-        publisher=EventPublisher(channels),
+    publisher = EventPublisher(channels)
+    # Embedded: one runner applies every projection, then announces. In production each
+    # projection is its own unit (a queue of its own, so workers share the work), and so are
+    # the announcements.
+    runner = ProjectionRunner(store, codec, read_models, projections, distribution, publisher=publisher)
+    units = [ProjectionRunner(store, codec, read_models, [p], distribution, unit=p.name) for p in projections]
+    units.append(
+        ProjectionRunner(
+            store,
+            codec,
+            read_models,
+            [Announcements()],
+            distribution,
+            publisher=publisher,
+            unit=Announcements.name,
+        )
     )
     identity = IdentityDeps(
         store=store,
@@ -111,6 +143,15 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> Service
             checks["migrations"] = {"ok": current == expected, "current": current, "head": expected}
         except Exception as exc:
             checks["migrations"] = {"ok": False, "error": type(exc).__name__}
+        if redis is not None:
+            try:
+                async with asyncio.timeout(2):
+                    await redis.ping()
+                checks["cache"] = {"ok": True}
+            except Exception as exc:
+                checks["cache"] = {"ok": False, "error": type(exc).__name__}
+        if broker is not None:
+            checks["broker"] = {"ok": broker.connected}
         names = [p.name for p in runner.projections]
         try:
             positions = dict(runner.positions) if runner.running else await read_models.checkpoints(names)
@@ -126,6 +167,7 @@ async def build_services(settings: Settings, *, migrate: bool = True) -> Service
         store=store,
         codec=codec,
         runner=runner,
+        units=units,
         cache=cache,
         distribution=distribution,
         reader=reader,

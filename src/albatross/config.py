@@ -99,8 +99,13 @@ def _check(s: Settings) -> None:
             f"ALBATROSS_DATABASE_URL: unsupported URL {redact(url)!r}; use sqlite+aiosqlite:///path, "
             "postgresql+asyncpg://user:password@host/db or memory://"
         )
-    if s.broker_url != "memory://":
-        raise ConfigError("ALBATROSS_BROKER_URL: only memory:// is available in this version")
+    if not (s.broker_url == "memory://" or s.broker_url.startswith(("amqp://", "amqps://"))):
+        raise ConfigError(
+            f"ALBATROSS_BROKER_URL: unsupported URL {redact(s.broker_url)!r}; use memory:// or amqp://user:password@host/"
+        )
+    if s.broker_url != "memory://" and not s.shared_database:
+        # Embedded, serve runs the projections itself: there is nothing to spread over workers.
+        raise ConfigError("ALBATROSS_BROKER_URL: a broker needs a shared database (postgresql+asyncpg://...)")
     if not (s.cache_url == "memory://" or s.cache_url.startswith(("redis://", "rediss://"))):
         raise ConfigError(
             f"ALBATROSS_CACHE_URL: unsupported URL {redact(s.cache_url)!r}; use memory:// or redis://host:port/db"

@@ -19,6 +19,9 @@ class Services:
     store: EventStore
     codec: EventCodec
     runner: ProjectionRunner
+    """Every projection in one runner: what serve runs embedded, and what a rebuild replays."""
+    units: list[ProjectionRunner]
+    """The same projections one per runner (plus the announcements): what a worker runs."""
     cache: Cache
     distribution: EventDistribution
     reader: AsyncEngine

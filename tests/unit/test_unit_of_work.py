@@ -65,7 +65,7 @@ async def test_too_many_lost_races_raise_a_conflict_error() -> None:
 
 async def test_events_carry_the_context_and_the_aggregate_tenant() -> None:
     store = InMemoryEventStore()
-    distribution = InProcessDistribution()
+    distribution = InProcessDistribution(poll_seconds=30)
     ctx = Context(actor_id="admin", correlation_id="req-1", causation_id="cmd-1")
 
     async def create(uow: UnitOfWork) -> None:
@@ -74,9 +74,11 @@ async def test_events_carry_the_context_and_the_aggregate_tenant() -> None:
         claim = await uow.load(UniqueValue, UniqueValue.key("icao", "NIN"))
         uow.record(claim, claim.claim("icao", "NIN", "t9", "Code"))
 
-    waiter = asyncio.create_task(distribution.wait(0, 5))
-    result = await execute(store, EventCodec(registry), ctx, create, distribution=distribution)
-    await asyncio.wait_for(waiter, 1)  # the append woke the projection runner's wait
+    async with distribution.subscribe("projections") as wakeups:
+        await anext(wakeups)  # the first comes at once
+        waiter = asyncio.create_task(anext(wakeups))
+        result = await execute(store, EventCodec(registry), ctx, create, distribution=distribution)
+        await asyncio.wait_for(waiter, 1)  # the append woke the projection runner, long before its poll
     stored = await store.read_all()
     assert [e.stream_id for e in stored] == ["tenant-t9", "unique-icao:NIN"]
     assert result.position == 2

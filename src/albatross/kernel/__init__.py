@@ -19,7 +19,7 @@ from albatross.kernel.errors import (
     Unavailable,
 )
 from albatross.kernel.events import DomainEvent, EventCodec, EventRegistry, registry
-from albatross.kernel.ports import Cache, Counters, EventDistribution, Notifier, Vault
+from albatross.kernel.ports import Cache, Counters, EventDistribution, Notifier, Vault, Wakeup
 from albatross.kernel.projection import Projection, ProjectionRunner, ReadModelStore
 from albatross.kernel.store import EventStore, LogQuery, NewEvent, StoredEvent, StreamAppend
 from albatross.kernel.unit_of_work import CommandResult, Context, UnitOfWork, execute
@@ -57,6 +57,7 @@ __all__ = [
     "Unavailable",
     "UnitOfWork",
     "Vault",
+    "Wakeup",
     "execute",
     "registry",
 ]

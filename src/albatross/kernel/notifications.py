@@ -54,3 +54,15 @@ class EventPublisher:
                 self.notifier.publish(self._encoder.encode(envelope), channels_for(e))
             except Exception as exc:  # at most once: a notifier that is down must not stop projections
                 log.debug("notification for position %s dropped: %s", e.position, exc)
+
+
+class Announcements:
+    """A projection of nothing: its checkpoint tracks what was announced, so that in production
+    the announcements are a unit of work of their own (one worker at a time publishes them)."""
+
+    name = "notifications"
+    tables: tuple[()] = ()
+    event_types: frozenset[str] = frozenset()
+
+    async def handle(self, tx: object, events: Sequence[tuple[StoredEvent, object]]) -> None:
+        return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 from typing import Protocol
 
@@ -56,11 +58,30 @@ class Notifier(Protocol):
     def publish(self, data: bytes | str, channels: str | list[str]) -> None: ...
 
 
+class Wakeup(Protocol):
+    """News that the log grew (up to `position`; 0 when unknown). Never the truth: the runner
+    reads the log itself, so a lost or repeated wake-up costs latency, never correctness."""
+
+    position: int
+
+    async def done(self) -> None:
+        """The projections caught up after this news (a broker's ack)."""
+        ...
+
+    async def retry(self) -> None:
+        """Catching up failed; hand the news back (a broker counts it towards its delivery limit)."""
+        ...
+
+
 class EventDistribution(Protocol):
-    """Tells projection runners that the log has grown. Never the truth, only a wake-up call."""
+    """Tells projection runners that the log has grown, and spreads them over processes."""
 
-    def notify(self, position: int) -> None: ...
+    def notify(self, position: int) -> None:
+        """This process appended up to `position` (a hint: it must never block or fail)."""
+        ...
 
-    async def wait(self, after_position: int, timeout: float) -> None:
-        """Return when a position past `after_position` was announced, or after `timeout`."""
+    def subscribe(self, unit: str) -> AbstractAsyncContextManager[AsyncIterator[Wakeup]]:
+        """Wake-ups for one unit of projections. The first comes at once (catch up on start);
+        then one per announced growth, or per poll while no broker tells. With a broker, a unit
+        runs in one process at a time (a second takes over when the first dies)."""
         ...

@@ -59,8 +59,8 @@ class ProjectionRunner:
         distribution: EventDistribution,
         *,
         batch_size: int = 1000,
-        idle_poll: float = 1.0,
         publisher: EventPublisher | None = None,
+        unit: str = "projections",
     ) -> None:
         self.store = store
         self.codec = codec
@@ -68,7 +68,8 @@ class ProjectionRunner:
         self.projections = list(projections)
         self.distribution = distribution
         self.batch_size = batch_size
-        self.idle_poll = idle_poll
+        self.unit = unit
+        """The name this runner's work goes by in the distribution port (a broker queue)."""
         self.positions: dict[str, int] = {}
         self.publisher = publisher
         self._announced: int | None = None  # set while running: what subscribers were told up to
@@ -131,35 +132,44 @@ class ProjectionRunner:
             self._announced = fresh[-1].position
 
     async def run(self) -> None:
-        """Catch up, then wait for news from the distribution port (or poll), until cancelled.
+        """Catch up on every wake-up from the distribution port, until cancelled.
 
         Only events appended after the start are announced: a restart does not replay history
         to subscribers (they resume from the log)."""
-        self._announced = await self.store.last_position()
-        self.running = True
         failures = 0
         try:
-            while True:
-                try:
-                    await self.catch_up()
-                    failures = 0
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:
-                    # A database that is away is retried with backoff: one line per attempt,
-                    # the traceback only the first time (it is the same every time after).
-                    failures += 1
-                    delay = min(10.0, 0.5 * 2**failures)
-                    log.warning(
-                        "projections stalled (%s: %s); retrying in %.1f s",
-                        type(exc).__name__,
-                        exc,
-                        delay,
-                        exc_info=failures == 1,
-                    )
-                    await asyncio.sleep(delay)
-                    continue
-                await self.distribution.wait(min(self.positions.values(), default=0), self.idle_poll)
+            async with self.distribution.subscribe(self.unit) as wakeups:
+                async for wakeup in wakeups:
+                    if self._announced is not None and 0 < wakeup.position <= min(
+                        self.positions.values(), default=0
+                    ):
+                        await wakeup.done()  # old news: already applied
+                        continue
+                    try:
+                        if self._announced is None:
+                            self._announced = await self.store.last_position()
+                            self.running = True
+                        await self.catch_up()
+                        failures = 0
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception as exc:
+                        # A database that is away is retried with backoff: one line per attempt,
+                        # the traceback only the first time (it is the same every time after).
+                        failures += 1
+                        delay = min(10.0, 0.5 * 2**failures)
+                        log.warning(
+                            "projections %s stalled (%s: %s); retrying in %.1f s",
+                            self.unit,
+                            type(exc).__name__,
+                            exc,
+                            delay,
+                            exc_info=failures == 1,
+                        )
+                        await wakeup.retry()
+                        await asyncio.sleep(delay)
+                        continue
+                    await wakeup.done()
         finally:
             self.running = False
             self._announced = None
