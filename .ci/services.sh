@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL, Redis and RabbitMQ servers on loopback for the production-mode tests.
 #   eval "$(.ci/services.sh start)"   prints `export TEST_POSTGRES_URL=...` (TEST_REDIS_URL, TEST_AMQP_URL)
-#   .ci/services.sh restart redis|rabbitmq   (the crash-safety tests take servers away and back)
+#   .ci/services.sh down|up|restart redis|rabbitmq   (the outage tests take servers away and back)
 #   .ci/services.sh stop
 # As root it installs what is missing from Debian's packages first (idempotent). A server it
 # cannot have is reported on stderr in one line; its tests are then skipped with that reason.
@@ -89,6 +89,10 @@ stop_rabbitmq() {
 stop_redis() {
     if [ -f "$ROOT/redis/redis.pid" ]; then
         redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$ROOT/redis/redis.pid")" 2>/dev/null
+        for _ in $(seq 50); do  # gone, port free
+            redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 || break
+            sleep 0.1
+        done
     fi
 }
 
@@ -115,14 +119,15 @@ case "${1:-}" in
         # The servers are ours: the crash-safety tests may restart them (restart below).
         echo "export TEST_SERVICES_SCRIPT=$(cd "$(dirname "$0")" && pwd)/services.sh"
         ;;
-    restart)
+    down|up|restart)
         case "${2:-}" in
-            redis) stop_redis; sleep 0.2; start_redis >/dev/null ;;
-            rabbitmq) stop_rabbitmq; start_rabbitmq >/dev/null ;;
-            *) echo "usage: .ci/services.sh restart redis|rabbitmq" >&2; exit 2 ;;
+            redis|rabbitmq) ;;
+            *) echo "usage: .ci/services.sh $1 redis|rabbitmq" >&2; exit 2 ;;
         esac
+        [ "$1" = up ] || "stop_$2"
+        [ "$1" = down ] || "start_$2" >/dev/null
         ;;
     stop) stop_all ;;
-    *) echo "usage: .ci/services.sh start|restart|stop" >&2; exit 2 ;;
+    *) echo "usage: .ci/services.sh start|stop|down|up|restart" >&2; exit 2 ;;
 esac
 exit 0

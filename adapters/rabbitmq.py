@@ -84,6 +84,7 @@ class RabbitDistribution:
         self._connection: AbstractRobustConnection | None = None
         self._connected_once = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._closing = False
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -94,6 +95,7 @@ class RabbitDistribution:
             self._tasks.append(asyncio.create_task(self._relay()))
 
     async def close(self) -> None:
+        self._closing = True
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -112,7 +114,10 @@ class RabbitDistribution:
             try:
                 # A robust connection reconnects by itself and restores its channels, queues,
                 # bindings and consumers; only the first connection needs this loop.
-                self._connection = await aio_pika.connect_robust(self.url, timeout=5, reconnect_interval=1)
+                connection = await aio_pika.connect_robust(self.url, timeout=5, reconnect_interval=1)
+                connection.close_callbacks.add(self._on_lost)
+                connection.reconnect_callbacks.add(self._on_back)
+                self._connection = connection
                 self._connected_once.set()
                 log.info("connected to the broker")
                 return
@@ -122,6 +127,15 @@ class RabbitDistribution:
                 log.warning("broker unreachable (%s); retrying in %.1f s", type(exc).__name__, delay)
                 await asyncio.sleep(delay)
                 delay = min(10.0, delay * 2)
+
+    def _on_lost(self, _: object, exc: BaseException | None = None) -> None:
+        if not self._closing and not isinstance(exc, asyncio.CancelledError | type(None)):
+            log.warning(
+                "lost the broker (%s); reconnecting, projections poll the log meanwhile", type(exc).__name__
+            )
+
+    def _on_back(self, *_: object) -> None:
+        log.warning("broker connection restored")
 
     async def _declare(self, channel: AbstractChannel) -> AbstractExchange:
         exchange = await channel.declare_exchange(EXCHANGE, aio_pika.ExchangeType.FANOUT, durable=True)

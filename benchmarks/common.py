@@ -193,3 +193,110 @@ async def time_appends(store: Any, w: Workload) -> float:
     start = time.perf_counter()
     await asyncio.gather(*(appender(s, b) for s, b in plans))
     return time.perf_counter() - start
+
+
+def identity_log(codec: Any, tenants: int, renames: int, users: int) -> list[list[Any]]:
+    """Rounds of StreamAppends making a realistic identity log of tenants * (1 + renames)
+    + users * 2 events, fresh ids every call: every tenant created, every user registered,
+    then `renames` rounds renaming every tenant, with a round setting every user's password
+    halfway. Each round touches many rows, as a busy platform's log does."""
+    from albatross.identity.domain import PasswordSet, TenantCreated, TenantRenamed, UserRegistered
+    from albatross.kernel import NewEvent, StreamAppend
+
+    tenant_ids = [str(uuid.uuid4()) for _ in range(tenants)]
+    user_ids = [str(uuid.uuid4()) for _ in range(users)]
+    versions: dict[str, int] = {}
+    recorded = iter(range(1_700_000_000_000_000, 1_800_000_000_000_000))
+
+    def change(stream_id: str, tenant_id: str | None, event: Any) -> StreamAppend:
+        version = versions.get(stream_id, 0)
+        versions[stream_id] = version + 1
+        new = NewEvent(
+            event_id=str(uuid.uuid4()),
+            event_type=event.event_type,
+            schema_version=event.schema_version,
+            payload=codec.encode(event),
+            tenant_id=tenant_id,
+            actor_id=user_ids[0],
+            correlation_id=uuid.uuid4().hex,
+            recorded_at=next(recorded),
+        )
+        return StreamAppend(stream_id, version, [new])
+
+    rounds: list[list[StreamAppend]] = [
+        [
+            change(f"tenant-{t}", t, TenantCreated(tenant_id=t, name=f"Airline {n:05d}", icao="ABC"))
+            for n, t in enumerate(tenant_ids)
+        ],
+        [
+            change(
+                f"user-{u}",
+                tenant_ids[n % tenants],
+                UserRegistered(
+                    user_id=u, username=f"pilot{n:05d}", role="pilot", tenant_id=tenant_ids[n % tenants]
+                ),
+            )
+            for n, u in enumerate(user_ids)
+        ],
+    ]
+    for r in range(1, renames + 1):
+        rounds.append(
+            [
+                change(f"tenant-{t}", t, TenantRenamed(name=f"Airline {n:05d} mark {r}"))
+                for n, t in enumerate(tenant_ids)
+            ]
+        )
+        if r == renames // 2:
+            rounds.append(
+                [
+                    change(
+                        f"user-{u}",
+                        tenant_ids[n % tenants],
+                        PasswordSet(
+                            password_hash="$argon2id$v=19$m=65536,t=3,p=4$" + "x" * 60,
+                            must_change=False,
+                            revoke_sessions_before=1_700_000_000_000_000,
+                        ),
+                    )
+                    for n, u in enumerate(user_ids)
+                ]
+            )
+    return rounds
+
+
+async def append_log(store: Any, rounds: list[list[Any]], per_append: int = 250) -> None:
+    """Appends the rounds of identity_log, `per_append` streams per append."""
+    for appends in rounds:
+        for i in range(0, len(appends), per_append):
+            await store.append_streams(appends[i : i + per_append])
+
+
+async def check_identity_read_models(reader: Any, tenants: int, renames: int, users: int) -> None:
+    """The read models hold what identity_log wrote: every tenant at its last name, every
+    user with a password."""
+    from sqlalchemy import func, select
+
+    from albatross.identity.projections import tenants as tenants_table
+    from albatross.identity.projections import users as users_table
+
+    async with reader.connect() as conn:
+        tenant_rows = (await conn.execute(select(func.count()).select_from(tenants_table))).scalar_one()
+        renamed = (
+            await conn.execute(
+                select(func.count())
+                .select_from(tenants_table)
+                .where(
+                    tenants_table.c.name.like(f"% mark {renames}"),
+                    tenants_table.c.version == 1 + renames,
+                )
+            )
+        ).scalar_one()
+        with_password = (
+            await conn.execute(
+                select(func.count())
+                .select_from(users_table)
+                .where(users_table.c.password_changed_at.is_not(None))
+            )
+        ).scalar_one()
+    assert tenant_rows == renamed == tenants, (tenant_rows, renamed)
+    assert with_password == users, with_password

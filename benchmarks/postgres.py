@@ -14,7 +14,11 @@ passes a position that commits later. Each run checks that its positions are 1..
 Workloads: the same four as on SQLite (single events and 100-event batches, by 1 and by 32
 appenders: asyncio tasks for Albatross, threads for the peer with a connection each), then
 LATENCY_COMMANDS identity commands one after another through build_services() with the
-projection runner running as a task, timing each command and then runner.wait_for(position).
+projection runner running as a task, timing each command, the read model being written (the
+runner's checkpoints in memory, looked at every millisecond) and runner.wait_for(position).
+When TEST_AMQP_URL is set as well, rabbitmq.py follows: projection catch-up and the same
+commands with the projections in worker-role services woken through RabbitMQ, against the
+in-process distribution.
 
 Reported, not enforced: the issue's target, single appends with 32 appenders at least 3x the
 peer's. A miss prints NOT MET; it does not change the exit status.
@@ -179,19 +183,10 @@ def _icao(n: int) -> str:
     return "".join(chr(65 + (n // 26**k) % 26) for k in (2, 1, 0))
 
 
-async def command_latency(url: str) -> dict[str, list[float]]:
-    """Milliseconds per command: 'command' (call to result), 'visible' (result to runner.wait_for
-    returning), 'total' (call to read model)."""
-    from sqlalchemy import select
-
-    from albatross.bootstrap import build_services
-    from albatross.config import load_settings
-    from albatross.identity import commands
+def admin_principal() -> Any:
     from albatross.identity.policy import Principal
-    from albatross.identity.projections import tenants
-    from albatross.kernel import Context
 
-    admin = Principal(
+    return Principal(
         user_id=str(uuid.uuid4()),
         username="bench-admin",
         role="platform_admin",
@@ -199,37 +194,71 @@ async def command_latency(url: str) -> dict[str, list[float]]:
         must_change_password=False,
         session_id="bench",
     )
+
+
+async def written_at(runners: list[Any], position: int) -> float:
+    """perf_counter() once every projection of `runners` has written `position` (their
+    checkpoints as the runners keep them in memory, looked at every millisecond)."""
+    while any(min(r.positions.values(), default=0) < position for r in runners):  # noqa: ASYNC110  (runners offer no event)
+        await asyncio.sleep(0.001)
+    return time.perf_counter()
+
+
+async def drive_commands(services: Any, writers: list[Any]) -> dict[str, list[float]]:
+    """LATENCY_WARMUP + LATENCY_COMMANDS identity commands one after another through `services`;
+    milliseconds per command: 'command' (call to result), 'written' (result to the read model
+    written by `writers`, the runners applying the projections), 'visible' (result to
+    services.runner.wait_for returning), 'total' (call to wait_for returning). Checks the
+    tenants read model at the end."""
+    from sqlalchemy import select
+
+    from albatross.identity import commands
+    from albatross.identity.projections import tenants
+    from albatross.kernel import Context
+
+    admin = admin_principal()
+    timings: dict[str, list[float]] = {"command": [], "written": [], "visible": [], "total": []}
+    expected: dict[str, str] = {}  # tenant id -> its last name
+    last = ""
+    for n in range(LATENCY_WARMUP + LATENCY_COMMANDS):
+        name = f"Bench Air {n:04d}"
+        start = time.perf_counter()
+        if n % 3 == 0:
+            result: Any = await commands.handle_create_tenant(
+                services.identity, Context(), admin, name, _icao(n)
+            )
+            last = result.value
+        else:
+            result = await commands.handle_update_tenant(services.identity, Context(), admin, last, name=name)
+        answered = time.perf_counter()
+        watcher = asyncio.create_task(written_at(writers, result.position))
+        await services.runner.wait_for(result.position, 10)
+        visible = time.perf_counter()
+        async with asyncio.timeout(10):
+            written = await watcher
+        expected[last] = name
+        if n >= LATENCY_WARMUP:
+            timings["command"].append((answered - start) * 1000)
+            timings["written"].append((written - answered) * 1000)
+            timings["visible"].append((visible - answered) * 1000)
+            timings["total"].append((visible - start) * 1000)
+    async with services.reader.connect() as conn:
+        found = dict((await conn.execute(select(tenants.c.id, tenants.c.name))).all())
+    assert found == expected, "the tenants read model does not match the commands"
+    return timings
+
+
+async def command_latency(url: str) -> dict[str, list[float]]:
+    """drive_commands with the projection runner running in the same services object, woken by
+    the in-process distribution (the embedded shape)."""
+    from albatross.bootstrap import build_services
+    from albatross.config import load_settings
+
     await _reset_schema(url)
     services = await build_services(load_settings(environ={"ALBATROSS_DATABASE_URL": url}))
     runner = asyncio.create_task(services.runner.run())
-    timings: dict[str, list[float]] = {"command": [], "visible": [], "total": []}
-    expected: dict[str, str] = {}  # tenant id -> its last name
     try:
-        last = ""
-        for n in range(LATENCY_WARMUP + LATENCY_COMMANDS):
-            name = f"Bench Air {n:04d}"
-            start = time.perf_counter()
-            if n % 3 == 0:
-                result: Any = await commands.handle_create_tenant(
-                    services.identity, Context(), admin, name, _icao(n)
-                )
-                last = result.value
-            else:
-                result = await commands.handle_update_tenant(
-                    services.identity, Context(), admin, last, name=name
-                )
-            answered = time.perf_counter()
-            await services.runner.wait_for(result.position, 10)
-            visible = time.perf_counter()
-            expected[last] = name
-            if n >= LATENCY_WARMUP:
-                timings["command"].append((answered - start) * 1000)
-                timings["visible"].append((visible - answered) * 1000)
-                timings["total"].append((visible - start) * 1000)
-        async with services.reader.connect() as conn:
-            found = dict((await conn.execute(select(tenants.c.id, tenants.c.name))).all())
-        assert found == expected, "the tenants read model does not match the commands"
-        return timings
+        return await drive_commands(services, [services.runner])
     finally:
         runner.cancel()
         await asyncio.gather(runner, return_exceptions=True)
@@ -301,6 +330,12 @@ def run(repeats: int, began: float) -> None:
     latency = asyncio.run(command_latency(url))
     progress(f"PostgreSQL command latency: {time.perf_counter() - began:.0f} s")
 
+    import rabbitmq  # here, not at the top: it uses this module's helpers
+
+    broker_reason = rabbitmq.skip_reason() or asyncio.run(rabbitmq.reachable(os.environ[rabbitmq.ENV]))
+    if broker_reason is None:
+        broker = rabbitmq.measure(url, repeats, began)
+
     append_rows("Albatross SqlEventStore on PostgreSQL (group commit)", WORKLOADS, ours, "asyncio tasks")
     if peer_reason is not None:
         print(f"\neventsourcing PostgresApplicationRecorder skipped: {peer_reason}.")
@@ -316,21 +351,58 @@ def run(repeats: int, began: float) -> None:
             rows,
         )
 
-    print(
-        f"\nCommand to read model on PostgreSQL ({LATENCY_COMMANDS} identity commands one after another, "
-        f"1 in 3 creates an airline, the rest rename it; projections run in-process, woken by the "
-        f"in-process distribution)"
-    )
-    for key, what in (
-        ("command", "command call to its result"),
-        ("visible", "result to read model (runner.wait_for)"),
-        ("total", "command call to read model"),
-    ):
-        values = latency[key]
-        print(
-            f"  {what}: p50 {sig3(_percentile(values, 50))} ms, p99 {sig3(_percentile(values, 99))} ms, "
-            f"mean {sig3(statistics.fmean(values))} ms"
+    if broker_reason is None:
+        table(
+            f"Projection catch-up on PostgreSQL: a worker's {len(rabbitmq._unit_names())} units, "
+            f"{rabbitmq.CATCHUP_EVENTS:,} identity events each time, woken by the in-process "
+            f"distribution vs RabbitMQ {broker.version} (median of {repeats} runs; ratio = RabbitMQ / "
+            f"in-process events/s)",
+            ["case", "in-process s", "events/s", "RabbitMQ s", "events/s", "ratio"],
+            rabbitmq.catch_up_rows(broker),
         )
+        for line in rabbitmq.catch_up_runs(broker):
+            print(line)
+    else:
+        print(f"\nRabbitMQ runs skipped: {broker_reason}.")
+
+    measures = (
+        ("command", "command call to its result"),
+        ("written", "result to read model written"),
+        ("visible", "result to runner.wait_for returning"),
+        ("total", "command call to runner.wait_for returning"),
+    )
+    shapes = [("in-process", latency)]
+    if broker_reason is None:
+        shapes.append(("RabbitMQ", broker.latency))
+    header = ["measure"]
+    for shape, _ in shapes:
+        header += [f"{shape} p50 ms", "p99 ms", "mean ms"]
+    rows = []
+    for key, what in measures:
+        row = [what]
+        for _, timings in shapes:
+            values = timings[key]
+            row += [
+                sig3(_percentile(values, 50)),
+                sig3(_percentile(values, 99)),
+                sig3(statistics.fmean(values)),
+            ]
+        rows.append(row)
+    title = (
+        f"Command to read model on PostgreSQL ({LATENCY_COMMANDS} identity commands one after another, "
+        f"1 in 3 creates an airline, the rest rename it). in-process: one runner in the same services "
+        f"object, woken by notify()"
+    )
+    if broker_reason is None:
+        title += (
+            "; RabbitMQ: commands through serve-role services (the relay), the projections in "
+            "worker-role services' units, wait_for reading the checkpoints table every 50 ms"
+        )
+    table(
+        title,
+        header,
+        rows,
+    )
 
     print("\nPostgreSQL target (reported only; it does not change the exit status)")
     if peer_reason is not None:

@@ -2,8 +2,9 @@
 
 Run with `./dev bench` (or `.venv/bin/python benchmarks/run.py [--repeats N] [--part sqlite|postgres]`);
 the SQLite part takes about half a minute on 2 cores. The PostgreSQL part (postgres.py) follows
-in the same run when TEST_POSTGRES_URL names a throwaway server, and takes about a minute more;
-without it, one line says it was skipped and why. Workloads have fixed sizes, not durations. Each append workload runs
+in the same run when TEST_POSTGRES_URL names a throwaway server, and takes about a minute more,
+two with its RabbitMQ runs (rabbitmq.py, when TEST_AMQP_URL names a throwaway broker too);
+without them, one line says what was skipped and why. Workloads have fixed sizes, not durations. Each append workload runs
 REPEATS times, alternating between the two stores, each time on a fresh SQLite file in a
 temporary directory, and the median run is reported; the figures are only comparable within
 one run on one machine. Events are built before the clock starts, so the figures are those of
@@ -44,8 +45,11 @@ from common import (
     PAYLOAD,
     Result,
     Workload,
+    append_log,
     append_rows,
+    check_identity_read_models,
     drive_peer,
+    identity_log,
     median_result,
     progress,
     sig3,
@@ -148,110 +152,18 @@ async def ours_load() -> tuple[float, float, float]:
             await _close_store(store, writer, reader)
 
 
-async def _check_read_models(reader, tenants, users) -> None:  # type: ignore[no-untyped-def]
-    from sqlalchemy import func, select
-
-    async with reader.connect() as conn:
-        tenant_rows = (await conn.execute(select(func.count()).select_from(tenants))).scalar_one()
-        renamed = (
-            await conn.execute(
-                select(func.count())
-                .select_from(tenants)
-                .where(
-                    tenants.c.name.like(f"% mark {REBUILD_RENAMES}"), tenants.c.version == 1 + REBUILD_RENAMES
-                )
-            )
-        ).scalar_one()
-        with_password = (
-            await conn.execute(
-                select(func.count()).select_from(users).where(users.c.password_changed_at.is_not(None))
-            )
-        ).scalar_one()
-    assert tenant_rows == renamed == REBUILD_TENANTS, (tenant_rows, renamed)
-    assert with_password == REBUILD_USERS, with_password
-
-
 async def ours_rebuild(repeats: int) -> list[Result]:
     """Builds an identity log through the store, then times runner.rebuild() `repeats` times."""
     from albatross.bootstrap import build_services
     from albatross.config import load_settings
-    from albatross.identity.domain import PasswordSet, TenantCreated, TenantRenamed, UserRegistered
-    from albatross.identity.projections import tenants, users
-    from albatross.kernel import NewEvent, StreamAppend
 
     with tempfile.TemporaryDirectory(prefix="albatross-bench-") as directory:
         services = await build_services(load_settings(environ={"ALBATROSS_DATA_DIR": directory}))
         try:
-            store, codec = services.store, services.codec
-            tenant_ids = [str(uuid.uuid4()) for _ in range(REBUILD_TENANTS)]
-            user_ids = [str(uuid.uuid4()) for _ in range(REBUILD_USERS)]
-            versions: dict[str, int] = {}
-            recorded = iter(range(1_700_000_000_000_000, 1_800_000_000_000_000))
-
-            def change(stream_id: str, tenant_id: str | None, event) -> StreamAppend:  # type: ignore[no-untyped-def]
-                version = versions.get(stream_id, 0)
-                versions[stream_id] = version + 1
-                new = NewEvent(
-                    event_id=str(uuid.uuid4()),
-                    event_type=event.event_type,
-                    schema_version=event.schema_version,
-                    payload=codec.encode(event),
-                    tenant_id=tenant_id,
-                    actor_id=user_ids[0],
-                    correlation_id=uuid.uuid4().hex,
-                    recorded_at=next(recorded),
-                )
-                return StreamAppend(stream_id, version, [new])
-
-            # Rounds over every tenant, so each 1,000-event batch touches many tenant rows.
-            rounds: list[list[StreamAppend]] = [
-                [
-                    change(
-                        f"tenant-{t}",
-                        t,
-                        TenantCreated(tenant_id=t, name=f"Airline {n:05d}", icao="ABC"),
-                    )
-                    for n, t in enumerate(tenant_ids)
-                ],
-                [
-                    change(
-                        f"user-{u}",
-                        tenant_ids[n % REBUILD_TENANTS],
-                        UserRegistered(
-                            user_id=u,
-                            username=f"pilot{n:05d}",
-                            role="pilot",
-                            tenant_id=tenant_ids[n % REBUILD_TENANTS],
-                        ),
-                    )
-                    for n, u in enumerate(user_ids)
-                ],
-            ]
-            for r in range(1, REBUILD_RENAMES + 1):
-                rounds.append(
-                    [
-                        change(f"tenant-{t}", t, TenantRenamed(name=f"Airline {n:05d} mark {r}"))
-                        for n, t in enumerate(tenant_ids)
-                    ]
-                )
-                if r == REBUILD_RENAMES // 2:
-                    rounds.append(
-                        [
-                            change(
-                                f"user-{u}",
-                                tenant_ids[n % REBUILD_TENANTS],
-                                PasswordSet(
-                                    password_hash="$argon2id$v=19$m=65536,t=3,p=4$" + "x" * 60,
-                                    must_change=False,
-                                    revoke_sessions_before=1_700_000_000_000_000,
-                                ),
-                            )
-                            for n, u in enumerate(user_ids)
-                        ]
-                    )
-            for appends in rounds:
-                for i in range(0, len(appends), 250):
-                    await store.append_streams(appends[i : i + 250])
+            store = services.store
+            await append_log(
+                store, identity_log(services.codec, REBUILD_TENANTS, REBUILD_RENAMES, REBUILD_USERS)
+            )
             assert await store.last_position() == REBUILD_TOTAL
 
             results = []
@@ -261,7 +173,9 @@ async def ours_rebuild(repeats: int) -> list[Result]:
                 applied = await services.runner.rebuild()
                 seconds = time.perf_counter() - start
                 assert applied == REBUILD_TOTAL, applied
-                await _check_read_models(services.reader, tenants, users)
+                await check_identity_read_models(
+                    services.reader, REBUILD_TENANTS, REBUILD_RENAMES, REBUILD_USERS
+                )
                 results.append(Result("projection rebuild", 0, applied, seconds))
             return results
         finally:

@@ -148,7 +148,9 @@ async def _worker(settings: Settings, _: argparse.Namespace) -> int:
     from litestar import Litestar
 
     # The notifier is Litestar's channels plugin: it needs an app's lifespan to run, even here.
-    host = Litestar(route_handlers=[], plugins=[services.notifier] if services.notifier else [])
+    host = Litestar(
+        route_handlers=[], plugins=[services.notifier] if services.notifier else [], logging_config=None
+    )
     try:
         async with host.lifespan():
             # One runner per unit; with a broker, each unit runs in one worker at a time.

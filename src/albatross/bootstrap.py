@@ -8,6 +8,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
+import asyncpg
+import redis.exceptions
+import sqlalchemy.exc
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.base import ChannelsBackend
 from litestar.channels.backends.memory import MemoryChannelsBackend
@@ -21,6 +24,7 @@ import albatross.identity.domain  # noqa: F401  (registers the identity events)
 from albatross.adapters import sql_migrations
 from albatross.adapters.counters import MemoryCounters, RedisCounters
 from albatross.adapters.memory import InMemoryEventStore, InProcessDistribution
+from albatross.adapters.metrics import PrometheusMetrics
 from albatross.adapters.rabbitmq import RabbitDistribution
 from albatross.adapters.sql_engine import create_engines
 from albatross.adapters.sql_event_store import SqlEventStore
@@ -32,6 +36,19 @@ from albatross.identity.projections import identity_projections
 from albatross.kernel import Counters, EventCodec, EventDistribution, EventStore, ProjectionRunner, registry
 from albatross.kernel.notifications import Announcements, EventPublisher
 from albatross.services import Services
+
+# What the drivers raise when their server is away (or goes away mid-request).
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (
+    OSError,  # refused, reset, unreachable: asyncpg and aio-pika raise these as they are
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    sqlalchemy.exc.TimeoutError,
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,  # admin shutdown, cannot connect now
+    asyncpg.exceptions.InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
 
 
 def database_path(settings: Settings) -> Path | None:
@@ -119,6 +136,15 @@ async def build_services(settings: Settings, *, migrate: bool = True, role: Role
             unit=Announcements.name,
         )
     )
+    # The lag of what this deployment runs: embedded, the one runner announces by itself (the
+    # announcements' checkpoint stays put); with a shared database the workers run every unit.
+    lag_names = unit_names if settings.shared_database else [p.name for p in runner.projections]
+
+    async def projection_lag() -> dict[str, int]:
+        head = await store.last_position()
+        return {name: max(head - at, 0) for name, at in (await read_models.checkpoints(lag_names)).items()}
+
+    metrics = PrometheusMetrics(projection_lag)
     identity = IdentityDeps(
         store=store,
         codec=codec,
@@ -128,6 +154,7 @@ async def build_services(settings: Settings, *, migrate: bool = True, role: Role
         counters=counters,
         session_ttl_seconds=settings.session_ttl_seconds,
         auth_cache_seconds=settings.auth_cache_seconds,
+        telemetry=metrics,
     )
 
     async def readiness() -> dict[str, Any]:
@@ -175,6 +202,8 @@ async def build_services(settings: Settings, *, migrate: bool = True, role: Role
         readiness=readiness,
         notifier=channels,
         closers=closers,
+        metrics=metrics,
+        outage_errors=OUTAGE_ERRORS,
     )
 
 

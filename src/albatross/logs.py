@@ -37,3 +37,7 @@ def configure(level: str, fmt: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # The broker client logs three lines per failed reconnect attempt, every second; our adapter
+    # (albatross.broker) says once that the broker went away and once that it is back.
+    for name in ("aio_pika", "aiormq"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)

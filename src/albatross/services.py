@@ -4,13 +4,45 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from albatross.config import Settings
 from albatross.identity.commands import IdentityDeps
 from albatross.kernel import Cache, EventCodec, EventDistribution, EventStore, Notifier, ProjectionRunner
+
+
+class Metrics(Protocol):
+    """The metrics as the web layer sees them (the commands report through IdentityDeps.telemetry)."""
+
+    def request(self, method: str, route: str, status: int, seconds: float) -> None:
+        """One HTTP request answered; `route` is the matched route's template, never the raw path."""
+        ...
+
+    def websocket_opened(self) -> None: ...
+
+    def websocket_closed(self) -> None: ...
+
+    async def render(self) -> tuple[bytes, str]:
+        """The exposition as of now, and its content type."""
+        ...
+
+
+class NoMetrics:
+    """Counts nothing: the default wherever no metrics adapter was bound."""
+
+    def request(self, method: str, route: str, status: int, seconds: float) -> None:
+        return None
+
+    def websocket_opened(self) -> None:
+        return None
+
+    def websocket_closed(self) -> None:
+        return None
+
+    async def render(self) -> tuple[bytes, str]:
+        return b"", "text/plain; charset=utf-8"
 
 
 @dataclass
@@ -31,6 +63,10 @@ class Services:
     notifier: Notifier | None = None
     """Publishes change envelopes; a Litestar plugin (channels) that the app must run."""
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    outage_errors: tuple[type[Exception], ...] = ()
+    """What the adapters' drivers raise when their server is away (answered 503, not 500)."""
+    metrics: Metrics = field(default_factory=NoMetrics)
+    """HTTP request metrics and the /metrics exposition."""
 
     async def close(self) -> None:
         for close in reversed(self.closers):

@@ -9,7 +9,16 @@ import pytest
 
 from albatross.adapters.memory import InMemoryEventStore, InProcessDistribution
 from albatross.identity.domain import Tenant, TenantCreated, UniqueValue
-from albatross.kernel import ConflictError, Context, EventCodec, StreamAppend, UnitOfWork, execute, registry
+from albatross.kernel import (
+    ConflictError,
+    Context,
+    EventCodec,
+    NotFound,
+    StreamAppend,
+    UnitOfWork,
+    execute,
+    registry,
+)
 
 
 class RacingStore(InMemoryEventStore):
@@ -98,3 +107,72 @@ async def test_a_command_that_decides_nothing_writes_nothing_and_returns_the_hea
 
     result = await execute(store, EventCodec(registry), Context(), nothing)
     assert (result.value, result.position) == (7, 0)
+
+
+class RecordingTelemetry:
+    """Our own Telemetry port, remembering what it was told."""
+
+    def __init__(self) -> None:
+        self.commands: list[tuple[str, str, float]] = []
+        self.appends: list[tuple[float, int]] = []
+
+    def command(self, name: str, outcome: str, seconds: float) -> None:
+        self.commands.append((name, outcome, seconds))
+
+    def append(self, seconds: float, events: int) -> None:
+        self.appends.append((seconds, events))
+
+
+async def seeded(store: InMemoryEventStore) -> None:
+    seed = UnitOfWork(store, EventCodec(registry), Context())
+    seed.record(await seed.load(Tenant, "t1"), [TenantCreated(tenant_id="t1", name="Seed", icao="SED")])
+    await seed.commit()
+
+
+async def test_a_command_reports_its_outcome_and_its_append_to_telemetry() -> None:
+    store = InMemoryEventStore()
+    await seeded(store)
+    telemetry = RecordingTelemetry()
+    await execute(store, EventCodec(registry), Context(), rename, telemetry=telemetry)
+    [(name, outcome, seconds)] = telemetry.commands
+    assert (name, outcome) == ("rename", "ok") and seconds > 0
+    [(append_seconds, events)] = telemetry.appends
+    assert events == 1 and 0 <= append_seconds <= seconds
+
+
+async def test_lost_races_errors_and_empty_decisions_report_no_append() -> None:
+    telemetry = RecordingTelemetry()
+    racing = RacingStore(races=100)
+    with pytest.raises(ConflictError):
+        await execute(racing, EventCodec(registry), Context(), rename, attempts=2, telemetry=telemetry)
+
+    async def missing(uow: UnitOfWork) -> None:
+        raise NotFound("No such airline.")
+
+    with pytest.raises(NotFound):
+        await execute(InMemoryEventStore(), EventCodec(registry), Context(), missing, telemetry=telemetry)
+
+    async def nothing(uow: UnitOfWork) -> None:
+        await uow.load(Tenant, "t1")
+
+    await execute(InMemoryEventStore(), EventCodec(registry), Context(), nothing, telemetry=telemetry)
+    assert [(n, o) for n, o, _ in telemetry.commands] == [
+        ("rename", "conflict"),
+        ("test_lost_races_errors_and_empty_decisions_report_no_append", "NotFound"),
+        ("test_lost_races_errors_and_empty_decisions_report_no_append", "ok"),
+    ]
+    assert telemetry.appends == []
+
+
+async def test_failing_telemetry_does_not_fail_a_command_whose_events_are_written() -> None:
+    class Broken:
+        def command(self, name: str, outcome: str, seconds: float) -> None:
+            raise RuntimeError("metrics backend bug")
+
+        def append(self, seconds: float, events: int) -> None:
+            raise RuntimeError("metrics backend bug")
+
+    store = InMemoryEventStore()
+    await seeded(store)
+    result = await execute(store, EventCodec(registry), Context(), rename, telemetry=Broken())
+    assert result.position == await store.last_position() == 2

@@ -109,6 +109,10 @@ async def call(world: World, method: str, path: str, headers: dict[str, str], **
 MATRIX: dict[tuple[str, str], tuple[dict[str, int], Callable[[World, dict[str, str]], Awaitable[int]]]] = {
     ("GET", "/health"): (row(200, 200, 200, 200, 200, public=200), lambda w, h: call(w, "GET", "/health", h)),
     ("GET", "/ready"): (row(200, 200, 200, 200, 200, public=200), lambda w, h: call(w, "GET", "/ready", h)),
+    ("GET", "/metrics"): (
+        row(200, 200, 200, 200, 200, public=200),
+        lambda w, h: call(w, "GET", "/metrics", h),
+    ),
     ("POST", "/api/v1/auth/login"): (
         row(401, 401, 401, 401, 401, public=401),
         lambda w, h: call(

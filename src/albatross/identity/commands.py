@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from albatross.identity.domain import (
@@ -21,7 +21,9 @@ from albatross.kernel import (
     EventCodec,
     EventDistribution,
     EventStore,
+    NoTelemetry,
     NotFound,
+    Telemetry,
     UnitOfWork,
     Vault,
     execute,
@@ -44,13 +46,17 @@ class IdentityDeps:
     login_failures_per_address: int = 50
     login_failure_window_seconds: int = 15 * 60
     applications_per_address_per_hour: int = 5
+    telemetry: Telemetry = field(default_factory=NoTelemetry)
+    """Where every command reports its latency and outcome, and every append its size."""
 
 
 async def run(
     deps: IdentityDeps, ctx: Context, operation: Callable[[UnitOfWork], Awaitable[T]]
 ) -> CommandResult[T]:
     """Execute a unit of work and wake the projections."""
-    return await execute(deps.store, deps.codec, ctx, operation, distribution=deps.distribution)
+    return await execute(
+        deps.store, deps.codec, ctx, operation, distribution=deps.distribution, telemetry=deps.telemetry
+    )
 
 
 # ---- tenants ----

@@ -22,6 +22,7 @@ from albatross.kernel.events import DomainEvent, EventCodec, EventRegistry, regi
 from albatross.kernel.ports import Cache, Counters, EventDistribution, Notifier, Vault, Wakeup
 from albatross.kernel.projection import Projection, ProjectionRunner, ReadModelStore
 from albatross.kernel.store import EventStore, LogQuery, NewEvent, StoredEvent, StreamAppend
+from albatross.kernel.telemetry import NoTelemetry, Telemetry
 from albatross.kernel.unit_of_work import CommandResult, Context, UnitOfWork, execute
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "InvalidState",
     "LogQuery",
     "NewEvent",
+    "NoTelemetry",
     "NotAuthenticated",
     "NotFound",
     "Notifier",
@@ -53,6 +55,7 @@ __all__ = [
     "ReadModelStore",
     "StoredEvent",
     "StreamAppend",
+    "Telemetry",
     "TooManyRequests",
     "Unavailable",
     "UnitOfWork",

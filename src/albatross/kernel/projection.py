@@ -185,6 +185,7 @@ class ProjectionRunner:
     async def wait_for(self, position: int, timeout: float) -> None:
         """Return once every projection has applied `position`; else raise ProjectionTimeout."""
         deadline = time.monotonic() + timeout
+        pause = 0.005  # polling another process's checkpoints: soon at first, then less often
         while True:
             if self.running:
                 reached = min(self.positions.values(), default=0)
@@ -205,4 +206,5 @@ class ProjectionRunner:
                         async with asyncio.timeout(min(left, 0.25)):
                             await self._progress.wait()
             else:
-                await asyncio.sleep(min(left, 0.05))
+                await asyncio.sleep(min(left, pause))
+                pause = min(pause * 2, 0.05)

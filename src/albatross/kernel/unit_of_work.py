@@ -15,6 +15,7 @@ from albatross.kernel.errors import ConcurrencyError, ConflictError
 from albatross.kernel.events import DomainEvent, EventCodec
 from albatross.kernel.ports import EventDistribution
 from albatross.kernel.store import EventStore, NewEvent, StreamAppend
+from albatross.kernel.telemetry import NoTelemetry, Telemetry
 
 log = logging.getLogger("albatross.commands")
 
@@ -107,12 +108,14 @@ async def execute(
     *,
     distribution: EventDistribution | None = None,
     attempts: int = 5,
+    telemetry: Telemetry | None = None,
 ) -> CommandResult[T]:
     """Run `operation` in a fresh unit of work until its append wins, at most `attempts` times.
 
     A lost optimistic-concurrency race reloads every aggregate and decides again, so the
     operation must be free of side effects outside the unit of work.
     """
+    report = _Reporter(telemetry or _NO_TELEMETRY)
     started = time.perf_counter()
     name = _command_name(operation)
     outcome = "error"
@@ -122,12 +125,14 @@ async def execute(
         for attempt in range(1, attempts + 1):  # noqa: B007  (logged below)
             uow = UnitOfWork(store, codec, context)
             value = await operation(uow)
+            appending = time.perf_counter()
             try:
                 positions = await uow.commit()
             except ConcurrencyError:
                 continue
             outcome = "ok"
             if positions:
+                report.append(time.perf_counter() - appending, len(positions))
                 if distribution is not None:
                     distribution.notify(positions[-1])
                 position = positions[-1]
@@ -140,7 +145,9 @@ async def execute(
             outcome = type(exc).__name__
         raise
     finally:
-        duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        seconds = time.perf_counter() - started
+        report.command(name, outcome, seconds)
+        duration_ms = round(seconds * 1000, 2)
         log.info(
             "command %s %s in %.1f ms",
             name,
@@ -156,6 +163,28 @@ async def execute(
                 "correlation_id": context.correlation_id,
             },
         )
+
+
+_NO_TELEMETRY = NoTelemetry()
+
+
+class _Reporter:
+    """Telemetry that cannot fail a command: its events may already be in the log."""
+
+    def __init__(self, telemetry: Telemetry) -> None:
+        self.telemetry = telemetry
+
+    def append(self, seconds: float, events: int) -> None:
+        try:
+            self.telemetry.append(seconds, events)
+        except Exception:
+            log.exception("telemetry failed to record an append")
+
+    def command(self, name: str, outcome: str, seconds: float) -> None:
+        try:
+            self.telemetry.command(name, outcome, seconds)
+        except Exception:
+            log.exception("telemetry failed to record command %s", name)
 
 
 def _command_name(operation: Callable[..., Any]) -> str:

@@ -16,7 +16,8 @@ from albatross import __version__
 from albatross.services import Services
 from albatross.web import identity, system, users
 from albatross.web.deps import provide_context, provide_principal
-from albatross.web.problems import EXCEPTION_HANDLERS
+from albatross.web.http_metrics import http_metrics
+from albatross.web.problems import EXCEPTION_HANDLERS, outage_handler
 from albatross.web.request_log import request_log
 
 
@@ -34,10 +35,11 @@ def create_app(services: Services, *, run_projections: bool = True) -> Litestar:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             system.health,
             system.ready,
+            system.metrics,
             identity.AuthController,
             identity.me,
             identity.TenantController,
@@ -49,7 +51,10 @@ def create_app(services: Services, *, run_projections: bool = True) -> Litestar:
             "principal": Provide(provide_principal),
             "context": Provide(provide_context, sync_to_thread=False),
         },
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers={  # type: ignore[arg-type]
+            **EXCEPTION_HANDLERS,
+            **dict.fromkeys(services.outage_errors, outage_handler),
+        },
         lifespan=[projections],
         plugins=[services.notifier] if isinstance(services.notifier, ChannelsPlugin) else [],
         openapi_config=OpenAPIConfig(
@@ -71,3 +76,7 @@ def create_app(services: Services, *, run_projections: bool = True) -> Litestar:
         logging_config=None,  # logging is the CLI's (albatross.logs): text or one JSON object per line
         debug=False,
     )
+    # Around the whole handler, not as app middleware (which Litestar runs only for matched
+    # routes), so that requests no route matches are counted too.
+    app.asgi_handler = http_metrics(app.asgi_handler, services.metrics)
+    return app

@@ -154,6 +154,19 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
     )
 
 
+def outage_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
+    """A database, cache or broker that is away: the client may try again; nothing was half-done
+    (every write is one transaction), and the process reconnects by itself."""
+    log.warning("%s %s: a service is unreachable (%s)", request.method, request.url.path, type(exc).__name__)
+    return problem(
+        503,
+        "unavailable",
+        _TITLES["unavailable"],
+        "A service Albatross depends on is unreachable; try again shortly.",
+        headers={"Retry-After": "2"},
+    )
+
+
 def bad_encoding_handler(_: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[Problem]:
     # Litestar lets a JSON body with invalid UTF-8 inside a string escape as UnicodeDecodeError.
     return problem(400, "invalid-input", _TITLES["invalid-input"], "The body is not valid UTF-8.")

@@ -1,11 +1,11 @@
-"""Liveness and readiness."""
+"""Liveness, readiness and metrics."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import msgspec
-from litestar import Response, get
+from litestar import MediaType, Response, get
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 
@@ -40,3 +40,15 @@ async def ready(services: NamedDependency[Services]) -> Response[Readiness]:
     checks = await services.readiness()
     ok = all(c.get("ok") for c in checks.values())
     return Response(Readiness("ready" if ok else "not-ready", checks), status_code=200 if ok else 503)
+
+
+@get("/metrics", tags=["system"], security=[], include_in_schema=False)
+async def metrics(services: NamedDependency[Services]) -> Response[bytes]:
+    """Prometheus metrics, in the text exposition format.
+
+    Unauthenticated, like /ready: operators keep it on their own network (or behind their
+    proxy). It holds no secrets and no tenant data: labels are methods, route templates,
+    statuses, command, outcome and projection names, never ids of people or airlines."""
+    body, content_type = await services.metrics.render()
+    # As a header: a text/* media type would get a second charset from Litestar.
+    return Response(body, media_type=MediaType.TEXT, headers={"content-type": content_type})
