@@ -114,6 +114,7 @@ async def _serve(settings: Settings, _: argparse.Namespace) -> int:
             lifespan="on",
             log_config=None,  # our handlers (text or JSON) for uvicorn's loggers too
             access_log=False,  # one line per request comes from the app (web/request_log.py)
+            ws_max_size=64 * 1024,  # the live feed takes small control messages only
         )
         server = uvicorn.Server(config)
         serving = asyncio.create_task(server.serve())

@@ -14,18 +14,19 @@ import sqlalchemy.exc
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.base import ChannelsBackend
 from litestar.channels.backends.memory import MemoryChannelsBackend
-from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from redis.asyncio import Redis
 
-import albatross.identity.domain  # noqa: F401  (registers the identity events)
+import albatross.identity.domain
+import albatross.identity.feed  # noqa: F401  (and what the live feed may tell of them)
 from albatross.adapters import sql_migrations
 from albatross.adapters.counters import MemoryCounters, RedisCounters
 from albatross.adapters.memory import InMemoryEventStore, InProcessDistribution
 from albatross.adapters.metrics import PrometheusMetrics
 from albatross.adapters.rabbitmq import RabbitDistribution
+from albatross.adapters.redis_channels import ResilientRedisChannels
 from albatross.adapters.sql_engine import create_engines
 from albatross.adapters.sql_event_store import SqlEventStore
 from albatross.adapters.sql_read_models import SqlReadModelStore
@@ -112,14 +113,14 @@ async def build_services(settings: Settings, *, migrate: bool = True, role: Role
         # One store (and so one key space) shared by every process: revocations reach them all.
         cache = RedisStore(redis, namespace="albatross")
         counters: Counters = RedisCounters(redis)
-        backend: ChannelsBackend = RedisChannelsPubSubBackend(redis=redis)
+        backend: ChannelsBackend = ResilientRedisChannels(redis=redis)
     else:
         cache = MemoryStore()
         counters = MemoryCounters()
         backend = MemoryChannelsBackend()
     # Notifications: Litestar's channels (memory backend embedded, Redis pub/sub in production).
     channels = ChannelsPlugin(backend=backend, arbitrary_channels_allowed=True)
-    publisher = EventPublisher(channels)
+    publisher = EventPublisher(channels, codec)
     # Embedded: one runner applies every projection, then announces. In production each
     # projection is its own unit (a queue of its own, so workers share the work), and so are
     # the announcements.
@@ -201,6 +202,7 @@ async def build_services(settings: Settings, *, migrate: bool = True, role: Role
         identity=identity,
         readiness=readiness,
         notifier=channels,
+        publisher=publisher,
         closers=closers,
         metrics=metrics,
         outage_errors=OUTAGE_ERRORS,

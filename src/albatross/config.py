@@ -28,6 +28,8 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     auth_cache_seconds: int = 5
     read_wait_seconds: float = 5.0
     """How long a query with ?min_position= waits for projections before answering 503."""
+    ws_heartbeat_seconds: float = 15.0
+    """How often the live feed sends a heartbeat frame (and checks its caller again)."""
     log_level: str = "INFO"
     log_format: str = "text"
     """`text` for people, `json` for log collectors: one JSON object per line."""
@@ -117,6 +119,8 @@ def _check(s: Settings) -> None:
             raise ConfigError(f"{ENV_PREFIX}{name.upper()}: must be positive")
     if not 0 < s.read_wait_seconds <= 60:
         raise ConfigError("ALBATROSS_READ_WAIT_SECONDS: must be between 0 and 60")
+    if not 0.1 <= s.ws_heartbeat_seconds <= 300:
+        raise ConfigError("ALBATROSS_WS_HEARTBEAT_SECONDS: between 0.1 and 300")
     if s.log_format not in {"text", "json"}:
         raise ConfigError("ALBATROSS_LOG_FORMAT: text or json")
     if s.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:

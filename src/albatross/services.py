@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from albatross.config import Settings
 from albatross.identity.commands import IdentityDeps
 from albatross.kernel import Cache, EventCodec, EventDistribution, EventStore, Notifier, ProjectionRunner
+from albatross.kernel.notifications import EventPublisher
 
 
 class Metrics(Protocol):
@@ -63,6 +64,8 @@ class Services:
     notifier: Notifier | None = None
     """Publishes change envelopes; a Litestar plugin (channels) that the app must run."""
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    publisher: EventPublisher | None = None
+    """Builds the envelopes subscribers may see (the live feed replays the log through it)."""
     outage_errors: tuple[type[Exception], ...] = ()
     """What the adapters' drivers raise when their server is away (answered 503, not 500)."""
     metrics: Metrics = field(default_factory=NoMetrics)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
+import websockets
 
 from tests.production.processes import Cluster, empty_services, production_environment
 
@@ -65,3 +68,36 @@ async def test_what_one_serve_process_writes_the_other_reads_and_revocations_rea
             assert ready.status_code == 200, ready.text
             checks = ready.json()["checks"]
             assert checks["broker"]["ok"] and checks["cache"]["ok"] and checks["event_store"]["ok"]
+
+
+async def live_event(ws_url: str, token: str, event_type: str, after: object) -> dict[str, object]:
+    """Connect to the feed, run `after()` (which causes the event), return its frame."""
+    async with websockets.connect(ws_url, additional_headers={"Authorization": f"Bearer {token}"}) as ws:
+        assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "welcome"
+        await after()  # type: ignore[operator]
+        while True:
+            frame = json.loads(await asyncio.wait_for(ws.recv(), 20))
+            if frame["type"] == "event" and frame["payload"]["event_type"] == event_type:
+                return frame
+
+
+async def test_an_event_appended_through_one_serve_process_reaches_a_feed_client_of_the_other(
+    cluster: Cluster,
+) -> None:
+    a, b = cluster.serves
+    admin = {"Authorization": f"Bearer {cluster.token}"}
+    async with httpx.AsyncClient(base_url=a.url, timeout=30) as api:
+        created: dict[str, object] = {}
+
+        async def create() -> None:
+            created.update(
+                (
+                    await api.post("/api/v1/tenants", json={"name": "Nova", "icao": "NVA"}, headers=admin)
+                ).json()
+            )
+
+        frame = await live_event(
+            b.url.replace("http", "ws") + "/api/v1/ws", cluster.token, "TenantCreated", create
+        )
+    assert frame["channel"] == "platform" and frame["payload"]["data"]["icao"] == "NVA"  # type: ignore[index]
+    assert frame["position"] <= created["position"]  # type: ignore[operator]

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from tests.production.processes import Cluster, empty_services, production_environment
+from tests.production.test_cluster import live_event
 
 SERVICES_SCRIPT = os.environ.get("TEST_SERVICES_SCRIPT", "")
 
@@ -102,3 +103,14 @@ async def test_without_redis_requests_answer_503_and_recover(cluster: Cluster) -
 
         await eventually(ready_again)
         assert (await api.get("/api/v1/tenants", headers=admin)).status_code == 200
+
+    # Notifications flow again through the restarted Redis: the worker's publisher and this
+    # serve process's subscription both reconnected by themselves.
+    async with httpx.AsyncClient(base_url=cluster.serves[0].url, timeout=30) as other:
+
+        async def create() -> None:
+            await other.post("/api/v1/tenants", json={"name": "After", "icao": "AFT"}, headers=admin)
+
+        ws_url = cluster.serves[1].url.replace("http", "ws") + "/api/v1/ws"
+        frame = await live_event(ws_url, cluster.token, "TenantCreated", create)
+        assert frame["payload"]["data"]["icao"] == "AFT"

@@ -134,6 +134,10 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Callable[[World, dict[str, s
         lambda w, h: call(w, "POST", "/api/v1/auth/logout", h),
     ),
     ("GET", "/api/v1/me"): (row(200, 200, 200, 200, 200), lambda w, h: call(w, "GET", "/api/v1/me", h)),
+    ("POST", "/api/v1/ws/tickets"): (  # a ticket for oneself; what the feed then sends is test_live's
+        row(201, 201, 201, 201, 201),
+        lambda w, h: call(w, "POST", "/api/v1/ws/tickets", h),
+    ),
     ("POST", "/api/v1/tenants"): (
         row(201, 403, 403, 403, 403),
         lambda w, h: call(w, "POST", "/api/v1/tenants", h, json={"name": "N", "icao": _icao(w)}),

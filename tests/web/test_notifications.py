@@ -49,10 +49,12 @@ async def test_changes_reach_their_channels_after_the_read_models(tmp_path: Path
                         )
                     ).json()
                     envelope = await next_envelope(platform_events)
-                    while envelope["type"] != "TenantCreated":  # e.g. the admin's PasswordSet
+                    while envelope["event_type"] != "TenantCreated":  # e.g. the admin's PasswordSet
                         envelope = await next_envelope(platform_events)
                     assert envelope["position"] == created["position"]
-                    assert envelope["tenant_id"] == created["id"] and "data" not in envelope
+                    assert envelope["meta"]["tenant_id"] == created["id"]
+                    assert envelope["data"] == {"tenant_id": created["id"], "name": "Nova", "icao": "NVA"}
+                    assert envelope["channels"] == ["platform", f"tenant:{created['id']}"]
                     # Announced only once the read models have it: querying now finds it.
                     found = await client.get(f"/api/v1/tenants/{created['id']}", headers=headers)
                     assert found.status_code == 200
@@ -65,7 +67,7 @@ async def test_changes_reach_their_channels_after_the_read_models(tmp_path: Path
                             f"/api/v1/tenants/{created['id']}", json={"name": "Nova Air"}, headers=headers
                         )
                         envelope = await next_envelope(nova.iter_events())
-                        assert (envelope["type"], envelope["position"]) == (
+                        assert (envelope["event_type"], envelope["position"]) == (
                             "TenantRenamed",
                             renamed.json()["position"],
                         )
@@ -83,8 +85,8 @@ async def test_changes_reach_their_channels_after_the_read_models(tmp_path: Path
                         f"/api/v1/tenants/{created['id']}", json={"name": "Nova Air 2"}, headers=headers
                     )
                     seen = []
-                    while not seen or seen[-1]["type"] != "TenantRenamed":
+                    while not seen or seen[-1]["event_type"] != "TenantRenamed":
                         seen.append(await next_envelope(platform_events))
-                    assert all(not e["stream_id"].startswith(("session-", "unique-")) for e in seen)
+                    assert all(not e["meta"]["stream_id"].startswith(("session-", "unique-")) for e in seen)
     finally:
         await services.close()

@@ -158,7 +158,7 @@ async def test_a_worker_process_publishes_notifications_through_redis(tmp_path: 
         seen = []
         while not seen or seen[-1]["position"] < head:
             seen.append(await asyncio.wait_for(next_message(), 15))
-        assert seen[-1]["type"] == "PasswordSet"
+        assert seen[-1]["event_type"] == "PasswordSet"
     finally:
         worker.terminate()
         worker.wait(timeout=15)

@@ -23,6 +23,7 @@ from albatross.identity.passwords import (
     check_password_policy,
     hash_password,
     needs_rehash,
+    new_ticket,
     new_token,
     one_time_password,
     token_digest,
@@ -292,9 +293,25 @@ async def authenticate(deps: IdentityDeps, token: str) -> Principal:
     Logout, revocation, suspension and password changes delete the cached entries, so they
     count on the next request; the cache port is shared between processes when it is Redis.
     """
-    if token.startswith(API_KEY_PREFIX):
-        return await _authenticate_key(deps, token)
-    session_id = token_digest(token)
+    return await authenticate_credential(deps, credential_of(token))
+
+
+class Credential(msgspec.Struct, frozen=True, array_like=True):
+    """A login token or API key as the server keeps it: its kind and digest, never itself."""
+
+    via: str
+    digest: str
+
+
+def credential_of(token: str) -> Credential:
+    return Credential("api_key" if token.startswith(API_KEY_PREFIX) else "session", token_digest(token))
+
+
+async def authenticate_credential(deps: IdentityDeps, credential: Credential) -> Principal:
+    """`authenticate` from the digest: a long-lived connection checks its caller again with it."""
+    if credential.via == "api_key":
+        return await _authenticate_key(deps, credential.digest)
+    session_id = credential.digest
     now = now_us()
     raw = await deps.cache.get(_session_key(session_id))
     if raw is not None:
@@ -321,8 +338,7 @@ async def authenticate(deps: IdentityDeps, token: str) -> Principal:
     return _principal(session.user_id, facts, session_id, "session")
 
 
-async def _authenticate_key(deps: IdentityDeps, key: str) -> Principal:
-    digest = token_digest(key)
+async def _authenticate_key(deps: IdentityDeps, digest: str) -> Principal:
     raw = await deps.cache.get(_api_key_key(digest))
     if raw is not None:
         user_id = raw.decode()
@@ -339,3 +355,34 @@ async def _authenticate_key(deps: IdentityDeps, key: str) -> Principal:
     if key_id is None or not can_sign_in(facts.state, facts.erased):
         raise NotAuthenticated(REVOKED)
     return _principal(user_id, facts, key_id, "api_key")
+
+
+# ---- single-use tickets for WebSocket clients that cannot send headers ----
+
+TICKET_SECONDS = 30
+
+
+async def issue_ticket(deps: IdentityDeps, credential: Credential) -> str:
+    """A random ticket standing for the caller's credential for TICKET_SECONDS, usable once. It
+    goes in a URL, so it must be worthless soon: the long-lived token never does."""
+    ticket = new_ticket()
+    await deps.cache.set(
+        _ticket_key(token_digest(ticket)), msgspec.msgpack.encode(credential), expires_in=TICKET_SECONDS
+    )
+    return ticket
+
+
+async def redeem_ticket(deps: IdentityDeps, ticket: str) -> tuple[Principal, Credential]:
+    digest = token_digest(ticket)
+    raw = await deps.cache.get(_ticket_key(digest))
+    # Counted atomically (shared by every process with Redis): only the first use gets through.
+    uses, _ = await deps.counters.hit(f"ticket-used:{digest}", TICKET_SECONDS + 1)
+    if raw is None or uses > 1:
+        raise NotAuthenticated("The ticket is unknown, expired or already used; ask for a new one.")
+    await deps.cache.delete(_ticket_key(digest))
+    credential = msgspec.msgpack.decode(raw, type=Credential)
+    return await authenticate_credential(deps, credential), credential
+
+
+def _ticket_key(digest: str) -> str:
+    return f"auth:ticket:{digest}"

@@ -21,6 +21,7 @@ _DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
 
 TOKEN_PREFIX = "albs_"  # noqa: S105  (a public prefix, not a secret)
 API_KEY_PREFIX = "alb_"
+TICKET_PREFIX = "albw_"
 API_KEY_VISIBLE = 12
 """Characters of a key kept for display (the prefix plus 8 random ones): enough to tell keys apart."""
 
@@ -53,6 +54,10 @@ def new_token() -> str:
 
 def new_api_key() -> str:
     return API_KEY_PREFIX + secrets.token_urlsafe(32)  # 256 bits
+
+
+def new_ticket() -> str:
+    return TICKET_PREFIX + secrets.token_urlsafe(32)  # 256 bits
 
 
 @functools.cache

@@ -118,3 +118,21 @@ def visible_tenant(principal: Principal) -> str | None:
 def sees_contact_details(principal: Principal, user_id: str) -> bool:
     """Emails are for the person themself and the staff who manage them, not for fellow pilots."""
     return principal.role != "pilot" or principal.user_id == user_id
+
+
+def may_hear(principal: Principal, channel: str) -> bool:
+    """Which live-feed channels a caller may subscribe to: platform admins every one; anyone
+    else their own airline's and their own."""
+    if principal.role == "platform_admin":
+        return channel == "platform" or channel.startswith(("tenant:", "user:"))
+    if principal.tenant_id is not None and channel == f"tenant:{principal.tenant_id}":
+        return True
+    return channel == f"user:{principal.user_id}"
+
+
+def feed_channels(principal: Principal) -> list[str]:
+    """What a live-feed connection hears without asking."""
+    if principal.role == "platform_admin":
+        return ["platform", f"user:{principal.user_id}"]
+    own = [f"user:{principal.user_id}"]
+    return [f"tenant:{principal.tenant_id}", *own] if principal.tenant_id is not None else own

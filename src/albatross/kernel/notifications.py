@@ -1,59 +1,118 @@
 """After projections have applied events, tell subscribers what changed (at most once).
 
-An envelope names the change, never its data: what a subscriber may read of it is for the
-query side (and for the live-update feed, later) to decide. Clients that miss envelopes catch
-up from the log, so losing one costs latency, not correctness.
+Each context declares, per event type, who may hear of it and which of its fields they may see
+(`feed.view(...)`): an event type without a view is never announced, and a field not named is
+never sent, so password hashes, key digests, encrypted personal data and free-text reasons stay
+out of every envelope by default. Clients that miss envelopes resume from the log by position
+(the same views apply there), so losing one costs latency, not correctness.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 import msgspec
 
+from albatross.kernel.events import EventCodec
 from albatross.kernel.ports import Notifier
 from albatross.kernel.store import StoredEvent
 
 log = logging.getLogger("albatross.notifications")
 
-# Streams whose ids are themselves sensitive (token digests, claimed values) are never announced.
-PRIVATE_STREAM_TYPES = frozenset({"session", "unique"})
+Audience = Literal["tenant", "user"]
+"""`tenant`: the event's airline (and, for a person's stream, that person); `user`: only the
+person whose stream it is. Platform admins hear everything that is announced."""
+
+
+@dataclass(frozen=True)
+class View:
+    audience: Audience
+    fields: tuple[str, ...]
+
+
+class FeedViews:
+    def __init__(self) -> None:
+        self._views: dict[str, View] = {}
+
+    def view(self, event_type: str, audience: Audience, fields: Sequence[str] = ()) -> None:
+        self._views[event_type] = View(audience, tuple(fields))
+
+    def get(self, event_type: str) -> View | None:
+        return self._views.get(event_type)
+
+
+feed = FeedViews()
+
+
+class Meta(msgspec.Struct, frozen=True):
+    stream_id: str
+    tenant_id: str | None
+    actor_id: str | None
 
 
 class Envelope(msgspec.Struct, frozen=True):
     position: int
-    type: str
-    stream_id: str
-    tenant_id: str | None
-    actor_id: str | None
-    recorded_at: int
+    event_type: str
+    ts: str
+    """When it was recorded: ISO 8601, UTC."""
+    data: dict[str, Any]
+    meta: Meta
+    channels: list[str]
+    """Every channel it is published on (a subscriber learns which of its own it came by)."""
 
 
-def channels_for(event: StoredEvent) -> list[str]:
+def channels_for(event: StoredEvent, audience: Audience) -> list[str]:
     """`platform` (platform admins), `tenant:<id>` (that airline), `user:<id>` (that person)."""
+    person = event.stream_id.removeprefix("user-") if event.stream_type == "user" else None
     channels = ["platform"]
-    if event.tenant_id:
+    if audience == "tenant" and event.tenant_id:
         channels.append(f"tenant:{event.tenant_id}")
-    if event.stream_type == "user":
-        channels.append(f"user:{event.stream_id.removeprefix('user-')}")
+    if person is not None:
+        channels.append(f"user:{person}")
     return channels
 
 
+def _timestamp(recorded_at_us: int) -> str:
+    return datetime.fromtimestamp(recorded_at_us / 1_000_000, tz=UTC).isoformat().replace("+00:00", "Z")
+
+
 class EventPublisher:
-    def __init__(self, notifier: Notifier) -> None:
+    def __init__(self, notifier: Notifier, codec: EventCodec, views: FeedViews = feed) -> None:
         self.notifier = notifier
+        self.codec = codec
+        self.views = views
         self._encoder = msgspec.json.Encoder()
 
+    def envelope(self, stored: StoredEvent) -> Envelope | None:
+        """What subscribers may see of `stored`, or None when it is not for them at all."""
+        view = self.views.get(stored.event_type)
+        if view is None:
+            return None
+        data: dict[str, Any] = {}
+        if view.fields:
+            event = self.codec.decode(stored.event_type, stored.schema_version, stored.payload)
+            data = {name: getattr(event, name) for name in view.fields}
+        return Envelope(
+            stored.position,
+            stored.event_type,
+            _timestamp(stored.recorded_at),
+            data,
+            Meta(stored.stream_id, stored.tenant_id, stored.actor_id),
+            channels_for(stored, view.audience),
+        )
+
     def publish(self, events: Sequence[StoredEvent]) -> None:
-        for e in events:
-            if e.stream_type in PRIVATE_STREAM_TYPES:
-                continue
-            envelope = Envelope(e.position, e.event_type, e.stream_id, e.tenant_id, e.actor_id, e.recorded_at)
+        for stored in events:
             try:
-                self.notifier.publish(self._encoder.encode(envelope), channels_for(e))
+                envelope = self.envelope(stored)
+                if envelope is not None:
+                    self.notifier.publish(self._encoder.encode(envelope), envelope.channels)
             except Exception as exc:  # at most once: a notifier that is down must not stop projections
-                log.debug("notification for position %s dropped: %s", e.position, exc)
+                log.debug("notification for position %s dropped: %s", stored.position, exc)
 
 
 class Announcements:

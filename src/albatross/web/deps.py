@@ -7,6 +7,7 @@ import uuid
 from typing import Annotated, Any
 
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
@@ -27,7 +28,7 @@ def client_address(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else ""
 
 
-def credential(request: Request[Any, Any, Any]) -> str:
+def credential(request: ASGIConnection[Any, Any, Any, Any]) -> str:
     """A login token or API key from `Authorization: Bearer`, or an API key from `X-API-Key`
     (the header existing flight-tracking clients send)."""
     header = request.headers.get("authorization", "")

@@ -1,0 +1,25 @@
+"""What the live feed may tell of identity events, and to whom (kernel.notifications.feed).
+
+Never in any view: password hashes, API key digests, encrypted personal data (email, name),
+usernames (they stay in the log after an erasure), free-text reasons, sessions and uniqueness
+claims (their stream ids are token digests and claimed values).
+"""
+
+from albatross.kernel.notifications import feed
+
+# The airline's members hear of their airline and of its people's roles and states.
+feed.view("TenantCreated", "tenant", ("tenant_id", "name", "icao"))
+feed.view("TenantRenamed", "tenant", ("name",))
+feed.view("TenantApplicationsChanged", "tenant", ("open",))
+feed.view("UserRegistered", "tenant", ("user_id", "role", "tenant_id"))
+feed.view("UserRoleChanged", "tenant", ("role",))
+feed.view("UserStateChanged", "tenant", ("state",))
+feed.view("PilotIdAssigned", "tenant", ("pilot_id",))
+feed.view("UserErased", "tenant")
+
+# A person's own business: their details, keys and password.
+feed.view("UserDetailsChanged", "user")
+feed.view("ApiKeyIssued", "user", ("key_id", "name", "prefix", "created_at"))
+feed.view("ApiKeyRevoked", "user", ("key_id", "revoked_at"))
+feed.view("ApiKeyUsed", "user", ("key_id", "used_at"))
+feed.view("PasswordSet", "user", ("must_change",))
