@@ -4,7 +4,10 @@ Run with `./dev bench` (or `.venv/bin/python benchmarks/run.py [--repeats N] [--
 the SQLite part takes about half a minute on 2 cores. The PostgreSQL part (postgres.py) follows
 in the same run when TEST_POSTGRES_URL names a throwaway server, and takes about a minute more,
 two with its RabbitMQ runs (rabbitmq.py, when TEST_AMQP_URL names a throwaway broker too);
-without them, one line says what was skipped and why. Workloads have fixed sizes, not durations. Each append workload runs
+without them, one line says what was skipped and why. The live-feed part (live.py, `--part live`)
+comes last: 500 WebSocket clients of real serve processes, embedded and, with TEST_POSTGRES_URL,
+TEST_REDIS_URL and TEST_AMQP_URL, in production; about a minute.
+Workloads have fixed sizes, not durations. Each append workload runs
 REPEATS times, alternating between the two stores, each time on a fresh SQLite file in a
 temporary directory, and the median run is reported; the figures are only comparable within
 one run on one machine. Events are built before the clock starts, so the figures are those of
@@ -39,6 +42,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+import live
 import postgres
 from common import (
     CONCURRENCY,
@@ -222,9 +226,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=REPEATS, help="runs per workload (median reported)")
     parser.add_argument(
         "--part",
-        choices=["all", "sqlite", "postgres"],
+        choices=["all", "sqlite", "postgres", "live"],
         default="all",
-        help="which part to run (postgres needs TEST_POSTGRES_URL)",
+        help="which part to run (postgres needs TEST_POSTGRES_URL; live runs production with TEST_*_URL)",
     )
     args = parser.parse_args(argv)
     repeats = max(1, args.repeats)
@@ -237,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         targets_ok = sqlite_part(repeats, began)
     if args.part in ("all", "postgres"):
         postgres.run(repeats, began)  # reports its target; never changes the exit status
+    if args.part in ("all", "live"):
+        targets_ok = live.run(began) and targets_ok  # fails on a missed or wrong frame only
     print(f"\nTotal time {time.perf_counter() - began:.0f} s")
     return 0 if targets_ok else 1
 
