@@ -19,8 +19,11 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from redis.asyncio import Redis
 
+# Imported for what they register: each context's events and what the live feed may tell of them.
 import albatross.identity.domain
-import albatross.identity.feed  # noqa: F401  (and what the live feed may tell of them)
+import albatross.identity.feed
+import albatross.operations.domain
+import albatross.operations.feed  # noqa: F401
 from albatross.adapters import sql_migrations
 from albatross.adapters.counters import MemoryCounters, RedisCounters
 from albatross.adapters.memory import InMemoryEventStore, InProcessDistribution
@@ -36,6 +39,7 @@ from albatross.identity.commands import IdentityDeps
 from albatross.identity.projections import identity_projections
 from albatross.kernel import Counters, EventCodec, EventDistribution, EventStore, ProjectionRunner, registry
 from albatross.kernel.notifications import Announcements, EventPublisher
+from albatross.operations.projections import operations_projections
 from albatross.services import Services
 
 # What the drivers raise when their server is away (or goes away mid-request).
@@ -90,7 +94,7 @@ async def build_services(settings: Settings, *, migrate: bool = True, role: Role
     codec = EventCodec(registry)
     read_models = SqlReadModelStore(writer, reader)
     vault = SqlVault(writer, reader)
-    projections = identity_projections(vault)
+    projections = (*identity_projections(vault), *operations_projections())
     unit_names = [p.name for p in projections] + [Announcements.name]
 
     async def lowest_checkpoint() -> int:

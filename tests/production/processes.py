@@ -127,6 +127,7 @@ def admin_token(serve: Process, password: str) -> str:
 UNIT_QUEUES = [
     "albatross.identity.tenants",
     "albatross.identity.users",
+    "albatross.operations",
     "albatross.notifications",
     "albatross.dead-letters",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 import typing
+from datetime import date
 from typing import Any, ClassVar
 
 import msgspec
@@ -17,19 +18,30 @@ from albatross.kernel.events import UnknownEventType
 
 
 def strategy_for(tp: Any) -> st.SearchStrategy[Any]:
+    """Values of a type as an event's fields declare it, constraints (msgspec.Meta) included."""
     origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        base, *extras = typing.get_args(tp)
+        meta = next((m for m in extras if isinstance(m, msgspec.Meta)), msgspec.Meta())
+        return constrained(base, meta)
     if origin in (typing.Union, types.UnionType):
         return st.one_of(*(strategy_for(arg) for arg in typing.get_args(tp)))
     if origin is list:
         return st.lists(strategy_for(typing.get_args(tp)[0]), max_size=4)
+    if origin is dict:
+        key, value = typing.get_args(tp)
+        return st.dictionaries(strategy_for(key), strategy_for(value), max_size=3)
     if origin is typing.Literal:
         return st.sampled_from(typing.get_args(tp))
+    if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
+        return structs_of(tp)
     simple = {
         str: st.text(max_size=40),
         int: st.integers(-(2**63), 2**63 - 1),
         bool: st.booleans(),
         float: st.floats(allow_nan=False),
         bytes: st.binary(max_size=40),
+        date: st.dates(),
         type(None): st.none(),
     }
     if tp in simple:
@@ -37,10 +49,29 @@ def strategy_for(tp: Any) -> st.SearchStrategy[Any]:
     raise TypeError(f"add a strategy for {tp!r}")
 
 
+def constrained(base: Any, meta: msgspec.Meta) -> st.SearchStrategy[Any]:
+    if base is str and meta.pattern:
+        return st.from_regex(meta.pattern, fullmatch=True).filter(
+            lambda s: len(s) <= (meta.max_length or 10**6)
+        )
+    if base is str:
+        return st.text(min_size=meta.min_length or 0, max_size=min(meta.max_length or 40, 40))
+    if base is int:
+        return st.integers(
+            meta.ge if meta.ge is not None else -(2**63), meta.le if meta.le is not None else 2**63 - 1
+        )
+    if base is float:
+        return st.floats(meta.ge, meta.le, allow_nan=False, allow_infinity=False)
+    return strategy_for(base)
+
+
+def structs_of(cls: type[msgspec.Struct]) -> st.SearchStrategy[Any]:
+    hints = typing.get_type_hints(cls, include_extras=True)
+    return st.builds(cls, **{f.name: strategy_for(hints[f.name]) for f in msgspec.structs.fields(cls)})
+
+
 def events_of(cls: type[DomainEvent]) -> st.SearchStrategy[DomainEvent]:
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: strategy_for(hints[f.name]) for f in msgspec.structs.fields(cls)}
-    return st.builds(cls, **fields)
+    return structs_of(cls)  # type: ignore[return-value]
 
 
 ALL_EVENTS = st.sampled_from(sorted(registry.all_types(), key=lambda c: c.event_type)).flatmap(events_of)

@@ -106,6 +106,9 @@ async def call(world: World, method: str, path: str, headers: dict[str, str], **
     return response.status_code
 
 
+READ_OWN = row(200, 200, 200, 404, 404)
+AIRPORTS_CSV = "icao,iata,name,location,country,timezone,hub,lat,lon\nKJFK,JFK,Kennedy,New York,US,America/New_York,1,40.64,-73.78\n"
+
 MATRIX: dict[tuple[str, str], tuple[dict[str, int], Callable[[World, dict[str, str]], Awaitable[int]]]] = {
     ("GET", "/health"): (row(200, 200, 200, 200, 200, public=200), lambda w, h: call(w, "GET", "/health", h)),
     ("GET", "/ready"): (row(200, 200, 200, 200, 200, public=200), lambda w, h: call(w, "GET", "/ready", h)),
@@ -198,7 +201,241 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Callable[[World, dict[str, s
         lambda w, h: _revoke_on_target(w, h),
     ),
     ("GET", "/api/v1/audit"): (row(200, 200, 403, 200, 403), lambda w, h: call(w, "GET", "/api/v1/audit", h)),
+    # ---- operations: reference airports (anyone signed in), then airline A's records ----
+    ("GET", "/api/v1/airports"): (
+        row(200, 200, 200, 200, 200),
+        lambda w, h: call(w, "GET", "/api/v1/airports?q=JFK", h),
+    ),
+    ("GET", "/api/v1/airports/{icao:str}"): (
+        row(200, 200, 200, 200, 200),
+        lambda w, h: call(w, "GET", "/api/v1/airports/KJFK", h),
+    ),
+    ("GET", "/api/v1/airports/{departure:str}/distance/{arrival:str}"): (
+        row(200, 200, 200, 200, 200),
+        lambda w, h: call(w, "GET", "/api/v1/airports/KJFK/distance/KSFO", h),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/profile"): (
+        READ_OWN,
+        lambda w, h: call(w, "GET", f"/api/v1/tenants/{w.tenant_a}/profile", h),
+    ),
+    ("PUT", "/api/v1/tenants/{tenant_id:str}/profile"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: call(
+            w, "PUT", f"/api/v1/tenants/{w.tenant_a}/profile", h, json={"profile": {"callsign": "AYY"}}
+        ),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/airports"): (
+        READ_OWN,
+        lambda w, h: call(w, "GET", f"/api/v1/tenants/{w.tenant_a}/airports", h),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/airports/{icao:str}"): (
+        READ_OWN,
+        lambda w, h: call(w, "GET", f"/api/v1/tenants/{w.tenant_a}/airports/KJFK", h),
+    ),
+    ("PUT", "/api/v1/tenants/{tenant_id:str}/airports/{icao:str}"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: call(w, "PUT", f"/api/v1/tenants/{w.tenant_a}/airports/KBOS", h, json={"hub": True}),
+    ),
+    ("DELETE", "/api/v1/tenants/{tenant_id:str}/airports/{icao:str}"): (
+        row(204, 204, 403, 404, 404),
+        lambda w, h: _remove_airport(w, h),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/subfleets"): (
+        READ_OWN,
+        lambda w, h: call(w, "GET", f"/api/v1/tenants/{w.tenant_a}/subfleets", h),
+    ),
+    ("POST", "/api/v1/tenants/{tenant_id:str}/subfleets"): (
+        row(201, 201, 403, 404, 404),
+        lambda w, h: call(w, "POST", f"/api/v1/tenants/{w.tenant_a}/subfleets", h, json=_subfleet_body(w)),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/subfleets/{record_id:str}"): (
+        READ_OWN,
+        lambda w, h: _on_record(w, h, "GET", "subfleets"),
+    ),
+    ("PUT", "/api/v1/tenants/{tenant_id:str}/subfleets/{record_id:str}"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: _on_record(w, h, "PUT", "subfleets", json=_subfleet_body(w)),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/aircraft"): (
+        READ_OWN,
+        lambda w, h: call(w, "GET", f"/api/v1/tenants/{w.tenant_a}/aircraft", h),
+    ),
+    ("POST", "/api/v1/tenants/{tenant_id:str}/aircraft"): (
+        row(201, 201, 403, 404, 404),
+        lambda w, h: _add_aircraft(w, h),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/aircraft/{record_id:str}"): (
+        READ_OWN,
+        lambda w, h: _on_record(w, h, "GET", "aircraft"),
+    ),
+    ("PUT", "/api/v1/tenants/{tenant_id:str}/aircraft/{record_id:str}"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: _change_aircraft(w, h),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/flights"): (
+        READ_OWN,
+        lambda w, h: call(w, "GET", f"/api/v1/tenants/{w.tenant_a}/flights?departure=KJFK", h),
+    ),
+    ("POST", "/api/v1/tenants/{tenant_id:str}/flights"): (
+        row(201, 201, 403, 404, 404),
+        lambda w, h: call(w, "POST", f"/api/v1/tenants/{w.tenant_a}/flights", h, json=_flight_body(w)),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/flights/{record_id:str}"): (
+        READ_OWN,
+        lambda w, h: _on_record(w, h, "GET", "flights"),
+    ),
+    ("PUT", "/api/v1/tenants/{tenant_id:str}/flights/{record_id:str}"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: _on_record(w, h, "PUT", "flights", json=_flight_body(w)),
+    ),
+    ("DELETE", "/api/v1/tenants/{tenant_id:str}/subfleets/{record_id:str}"): (
+        row(204, 204, 403, 404, 404),
+        lambda w, h: _on_record(w, h, "DELETE", "subfleets"),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/subfleets/{record_id:str}/history"): (
+        READ_OWN,
+        lambda w, h: _on_record(w, h, "GET", "subfleets", suffix="/history"),
+    ),
+    ("DELETE", "/api/v1/tenants/{tenant_id:str}/aircraft/{record_id:str}"): (
+        row(204, 204, 403, 404, 404),
+        lambda w, h: _on_record(w, h, "DELETE", "aircraft"),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/aircraft/{record_id:str}/history"): (
+        READ_OWN,
+        lambda w, h: _on_record(w, h, "GET", "aircraft", suffix="/history"),
+    ),
+    ("DELETE", "/api/v1/tenants/{tenant_id:str}/flights/{record_id:str}"): (
+        row(204, 204, 403, 404, 404),
+        lambda w, h: _on_record(w, h, "DELETE", "flights"),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/flights/{record_id:str}/history"): (
+        READ_OWN,
+        lambda w, h: _on_record(w, h, "GET", "flights", suffix="/history"),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/airports/{icao:str}/history"): (
+        READ_OWN,
+        lambda w, h: _airport_history(w, h),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/bids"): (
+        READ_OWN,
+        lambda w, h: call(w, "GET", f"/api/v1/tenants/{w.tenant_a}/bids", h),
+    ),
+    ("POST", "/api/v1/tenants/{tenant_id:str}/import/{kind:str}"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: call(
+            w,
+            "POST",
+            f"/api/v1/tenants/{w.tenant_a}/import/airports?dry_run=true",
+            {**h, "Content-Type": "text/csv"},
+            content=AIRPORTS_CSV,
+        ),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/export/{kind:str}"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: call(w, "GET", f"/api/v1/tenants/{w.tenant_a}/export/flights", h),
+    ),
+    # A pilot bids for themself; a platform admin belongs to no airline; airline B's people
+    # do not see airline A's flights.
+    ("POST", "/api/v1/bids"): (
+        row(400, 201, 201, 404, 404),
+        lambda w, h: _bid(w, h),
+    ),
+    # Only the bid's owner withdraws it: to anyone else it does not exist.
+    ("DELETE", "/api/v1/bids/{bid_id:str}"): (
+        row(404, 404, 404, 404, 404),
+        lambda w, h: _withdraw_someone_elses_bid(w, h),
+    ),
 }
+
+
+def _subfleet_body(world: World) -> dict[str, Any]:
+    return {"type": world.unique("B738-"), "name": "Boeing 737-800", "icao_type": "B738"}
+
+
+def _flight_body(world: World) -> dict[str, Any]:
+    return {
+        "airline": "AAA",
+        "flight_number": world.unique("1"),
+        "departure": "KJFK",
+        "arrival": "KSFO",
+        "distance_nm": 0,
+        "block_minutes": 370,
+    }
+
+
+async def _created(world: World, path: str, body: dict[str, Any]) -> str:
+    response = await world.api.client.post(
+        f"/api/v1/tenants/{world.tenant_a}/{path}", json=body, headers=world.admin
+    )
+    assert response.status_code == 201, response.text
+    await world.api.settle()  # reads of it must find it
+    return str(response.json()["id"])
+
+
+async def _record(world: World, kind: str) -> str:
+    """A fresh record of airline A."""
+    if kind == "subfleets":
+        return await _created(world, "subfleets", _subfleet_body(world))
+    if kind == "flights":
+        return await _created(world, "flights", _flight_body(world))
+    subfleet_id = await _created(world, "subfleets", _subfleet_body(world))
+    return await _created(world, "aircraft", _aircraft_body(world, subfleet_id))
+
+
+def _aircraft_body(world: World, subfleet_id: str) -> dict[str, Any]:
+    return {"registration": world.unique("N"), "name": "Ship", "subfleet_id": subfleet_id, "home": "KJFK"}
+
+
+async def _on_record(
+    world: World, headers: dict[str, str], method: str, kind: str, suffix: str = "", **kw: Any
+) -> int:
+    record_id = await _record(world, kind)
+    return await call(
+        world, method, f"/api/v1/tenants/{world.tenant_a}/{kind}/{record_id}{suffix}", headers, **kw
+    )
+
+
+async def _add_aircraft(world: World, headers: dict[str, str]) -> int:
+    subfleet_id = await _record(world, "subfleets")
+    body = _aircraft_body(world, subfleet_id)
+    return await call(world, "POST", f"/api/v1/tenants/{world.tenant_a}/aircraft", headers, json=body)
+
+
+async def _change_aircraft(world: World, headers: dict[str, str]) -> int:
+    subfleet_id = await _record(world, "subfleets")
+    aircraft_id = await _created(world, "aircraft", _aircraft_body(world, subfleet_id))
+    body = _aircraft_body(world, subfleet_id)
+    return await call(
+        world, "PUT", f"/api/v1/tenants/{world.tenant_a}/aircraft/{aircraft_id}", headers, json=body
+    )
+
+
+async def _remove_airport(world: World, headers: dict[str, str]) -> int:
+    path = f"/api/v1/tenants/{world.tenant_a}/airports/KLAX"
+    assert (await world.api.client.put(path, json={"hub": True}, headers=world.admin)).status_code == 200
+    await world.api.settle()
+    return await call(world, "DELETE", path, headers)
+
+
+async def _airport_history(world: World, headers: dict[str, str]) -> int:
+    path = f"/api/v1/tenants/{world.tenant_a}/airports/KORD"
+    assert (await world.api.client.put(path, json={"hub": True}, headers=world.admin)).status_code == 200
+    return await call(world, "GET", f"{path}/history", headers)
+
+
+async def _bid(world: World, headers: dict[str, str]) -> int:
+    flight_id = await _record(world, "flights")
+    return await call(world, "POST", "/api/v1/bids", headers, json={"flight_id": flight_id})
+
+
+async def _withdraw_someone_elses_bid(world: World, headers: dict[str, str]) -> int:
+    bidder = await world.api.user(world.admin, world.unique("bidder"), "pilot", world.tenant_a)
+    flight_id = await _record(world, "flights")
+    placed = await world.api.client.post(
+        "/api/v1/bids", json={"flight_id": flight_id}, headers=bidder.headers
+    )
+    assert placed.status_code == 201, placed.text
+    return await call(world, "DELETE", f"/api/v1/bids/{placed.json()['id']}", headers)
 
 
 def _icao(world: World) -> str:
@@ -272,4 +509,4 @@ async def test_every_endpoint_answers_every_caller_exactly(world: World) -> None
             status = await request(world, await world.headers(caller))
             if status != expected[caller]:
                 mismatches.append(f"{method} {path} as {caller}: {status}, expected {expected[caller]}")
-    assert mismatches == []
+    assert mismatches == [], "\n".join(mismatches)

@@ -127,6 +127,15 @@ class PilotNumberIssued(DomainEvent, frozen=True, kw_only=True):
 PILOT_NUMBER_WIDTH = 4
 
 
+@registry.event("TenantPilotIdFormatChanged")
+class TenantPilotIdFormatChanged(DomainEvent, frozen=True, kw_only=True):
+    """Pilot ids issued from now on: `prefix` (default: the airline's ICAO code) + the number
+    zero-padded to `width` digits. Ids already issued stay as they are."""
+
+    prefix: str | None
+    width: int
+
+
 class Tenant(Aggregate):
     stream_type = "tenant"
 
@@ -137,6 +146,8 @@ class Tenant(Aggregate):
         self.icao = ""
         self.applications_open = False
         self.pilots_numbered = 0
+        self.pilot_id_prefix: str | None = None
+        self.pilot_id_width = PILOT_NUMBER_WIDTH
 
     def create(self, name: str, icao: str) -> list[DomainEvent]:
         if self.exists:
@@ -150,10 +161,25 @@ class Tenant(Aggregate):
     def set_applications(self, open: bool) -> list[DomainEvent]:
         return [] if open == self.applications_open else [TenantApplicationsChanged(open=open)]
 
+    def set_pilot_id_format(self, prefix: str | None, width: int | None) -> list[DomainEvent]:
+        prefix = self.pilot_id_prefix if prefix is None else prefix.strip().upper()
+        width = self.pilot_id_width if width is None else width
+        if prefix is not None and not re.fullmatch(r"[A-Z0-9]{0,6}", prefix):
+            raise InvalidInput(
+                "pilot_id_prefix: up to 6 letters or digits",
+                fields={"pilot_id_prefix": "up to 6 letters or digits"},
+            )
+        if not 1 <= width <= 8:
+            raise InvalidInput("pilot_id_width: 1 to 8 digits", fields={"pilot_id_width": "1 to 8"})
+        if (prefix, width) == (self.pilot_id_prefix, self.pilot_id_width):
+            return []
+        return [TenantPilotIdFormatChanged(prefix=prefix, width=width)]
+
     def issue_pilot_number(self, user_id: str) -> tuple[str, list[DomainEvent]]:
         """The pilot id (airline code + zero-padded number, e.g. NVA0042) and the event issuing it."""
         number = self.pilots_numbered + 1
-        return f"{self.icao}{number:0{PILOT_NUMBER_WIDTH}d}", [
+        prefix = self.icao if self.pilot_id_prefix is None else self.pilot_id_prefix
+        return f"{prefix}{number:0{self.pilot_id_width}d}", [
             PilotNumberIssued(number=number, user_id=user_id)
         ]
 
@@ -167,6 +193,8 @@ class Tenant(Aggregate):
                 self.applications_open = open
             case PilotNumberIssued(number=number):
                 self.pilots_numbered = number
+            case TenantPilotIdFormatChanged(prefix=prefix, width=width):
+                self.pilot_id_prefix, self.pilot_id_width = prefix, width
 
 
 # ---- users ----

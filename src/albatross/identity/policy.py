@@ -42,6 +42,9 @@ class Action(StrEnum):
     ERASE_USER = "user.erase"
     MANAGE_API_KEYS = "user.api_keys"
     READ_AUDIT = "audit.read"
+    READ_OPERATIONS = "operations.read"
+    MANAGE_OPERATIONS = "operations.manage"
+    BID = "operations.bid"
 
 
 _ADMIN_ON_OWN_AIRLINE = frozenset(
@@ -59,13 +62,25 @@ _ADMIN_ON_OWN_AIRLINE = frozenset(
         Action.ERASE_USER,
         Action.MANAGE_API_KEYS,
         Action.READ_AUDIT,
+        Action.READ_OPERATIONS,
+        Action.MANAGE_OPERATIONS,
+        Action.BID,
     }
 )
 
 # Per role: what it may do within its own airline. Platform admins may do everything.
 _OWN_AIRLINE: dict[str, frozenset[Action]] = {
     "tenant_admin": _ADMIN_ON_OWN_AIRLINE,
-    "pilot": frozenset({Action.LIST_TENANTS, Action.READ_TENANT, Action.LIST_USERS, Action.READ_USER}),
+    "pilot": frozenset(
+        {
+            Action.LIST_TENANTS,
+            Action.READ_TENANT,
+            Action.LIST_USERS,
+            Action.READ_USER,
+            Action.READ_OPERATIONS,
+            Action.BID,
+        }
+    ),
 }
 
 # What anyone may do to their own account.

@@ -65,9 +65,13 @@ class Envelope(msgspec.Struct, frozen=True):
     """Every channel it is published on (a subscriber learns which of its own it came by)."""
 
 
+PERSONAL_STREAM_TYPES = frozenset({"user", "bids"})
+"""Streams whose id is a person's id (`user-<id>`, `bids-<id>`): their events reach that person."""
+
+
 def channels_for(event: StoredEvent, audience: Audience) -> list[str]:
     """`platform` (platform admins), `tenant:<id>` (that airline), `user:<id>` (that person)."""
-    person = event.stream_id.removeprefix("user-") if event.stream_type == "user" else None
+    person = event.stream_id.split("-", 1)[1] if event.stream_type in PERSONAL_STREAM_TYPES else None
     channels = ["platform"]
     if audience == "tenant" and event.tenant_id:
         channels.append(f"tenant:{event.tenant_id}")

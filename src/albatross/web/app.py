@@ -14,7 +14,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from albatross import __version__
 from albatross.services import Services
-from albatross.web import identity, live, system, users
+from albatross.web import identity, live, operations, system, users
 from albatross.web.deps import provide_context, provide_principal
 from albatross.web.http_metrics import http_metrics
 from albatross.web.problems import EXCEPTION_HANDLERS, outage_handler
@@ -45,6 +45,9 @@ def create_app(services: Services, *, run_projections: bool = True) -> Litestar:
             identity.TenantController,
             users.UserController,
             users.audit,
+            operations.ReferenceAirports,
+            operations.AirlineOperations,
+            operations.BidsController,
             live.live,
             live.create_ticket,
         ],

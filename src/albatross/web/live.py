@@ -30,7 +30,7 @@ from litestar.channels.subscriber import Subscriber
 from litestar.connection import WebSocket
 from litestar.di import NamedDependency
 from litestar.exceptions import WebSocketDisconnect
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from albatross.identity.auth import (
     TICKET_SECONDS,
@@ -275,8 +275,8 @@ async def _authenticate(
 async def live(
     socket: WebSocket[Any, Any, Any],
     services: NamedDependency[Services],
-    since: Annotated[int | None, Parameter(ge=0, le=2**63 - 1, required=False)] = None,
-    ticket: Annotated[str | None, Parameter(max_length=200, required=False)] = None,
+    since: Annotated[int | None, QueryParameter(ge=0, le=2**63 - 1)] = None,
+    ticket: Annotated[str | None, QueryParameter(max_length=200)] = None,
 ) -> None:
     """Live changes the caller may see. Authenticate with `Authorization: Bearer <token or API
     key>`, `X-API-Key`, or `?ticket=` from POST /api/v1/ws/tickets. `?since=<position>` first

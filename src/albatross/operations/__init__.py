@@ -1,0 +1,1 @@
+"""Airline operations: profile, airports, fleet, schedules and bids."""
