@@ -155,11 +155,27 @@ class RabbitDistribution:
             self._latest = position
         self._news.set()
 
-    async def _relay(self) -> None:
+    async def _relay_exchange(self) -> AbstractExchange:
+        """A confirming channel and the exchange, retried until the broker lets us (a refused
+        declaration, say, is logged and tried again, never a silent end of the relay)."""
         await self._connected_once.wait()
         assert self._connection is not None
-        channel = await self._connection.channel(publisher_confirms=True)
-        exchange = await self._declare(channel)
+        delay = 0.5
+        while True:
+            try:
+                channel = await self._connection.channel(publisher_confirms=True)
+                return await self._declare(channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning(
+                    "relay cannot set up (%s: %s); retrying in %.1f s", type(exc).__name__, exc, delay
+                )
+                await asyncio.sleep(delay)
+                delay = min(10.0, delay * 2)
+
+    async def _relay(self) -> None:
+        exchange = await self._relay_exchange()
         while True:
             ticked = False
             try:
@@ -199,7 +215,7 @@ class RabbitDistribution:
                 async with asyncio.timeout(5):
                     await consuming.wait()
         try:
-            yield self._wakeups(inbox)
+            yield self._wakeups(inbox, consuming)
         finally:
             consumer.cancel()
             await asyncio.gather(consumer, return_exceptions=True)
@@ -207,37 +223,56 @@ class RabbitDistribution:
     async def _consume(
         self, unit: str, inbox: asyncio.Queue[AbstractIncomingMessage], consuming: asyncio.Event
     ) -> None:
+        """Consume the unit's queue; a failed set-up is logged and retried (meanwhile the unit
+        polls the log), never a silent end."""
         await self._connected_once.wait()
         assert self._connection is not None
-        channel = await self._connection.channel()
-        try:
-            await channel.set_qos(prefetch_count=1)
-            exchange = await self._declare(channel)
-            queue = await channel.declare_queue(
-                f"albatross.{unit}",
-                durable=True,
-                arguments={
-                    "x-queue-type": "quorum",
-                    "x-single-active-consumer": True,
-                    # Debian's RabbitMQ 3.10 sets no default limit: a wake-up that keeps failing
-                    # goes to the dead letters (the relay sends a fresh one while the unit lags).
-                    "x-delivery-limit": self.delivery_limit,
-                    "x-dead-letter-exchange": DEAD_LETTERS,
-                    # Wake-ups are interchangeable: while no worker consumes, keep a few only.
-                    "x-max-length": self.queue_limit,
-                    "x-overflow": "reject-publish",
-                },
-            )
-            await queue.bind(exchange)
-            await queue.consume(inbox.put)
-            consuming.set()
-            await asyncio.Future()  # consume until cancelled; the robust channel re-consumes
-        finally:
-            with contextlib.suppress(Exception):
-                await channel.close()
+        delay = 0.5
+        while True:
+            channel = None
+            try:
+                channel = await self._connection.channel()
+                await channel.set_qos(prefetch_count=1)
+                exchange = await self._declare(channel)
+                queue = await channel.declare_queue(
+                    f"albatross.{unit}",
+                    durable=True,
+                    arguments={
+                        "x-queue-type": "quorum",
+                        "x-single-active-consumer": True,
+                        # Debian's RabbitMQ 3.10 sets no default limit: a wake-up that keeps
+                        # failing goes to the dead letters (the relay sends a fresh one).
+                        "x-delivery-limit": self.delivery_limit,
+                        "x-dead-letter-exchange": DEAD_LETTERS,
+                        # Wake-ups are interchangeable: while no worker consumes, keep a few only.
+                        "x-max-length": self.queue_limit,
+                        "x-overflow": "reject-publish",
+                    },
+                )
+                await queue.bind(exchange)
+                await queue.consume(inbox.put)
+                consuming.set()
+                await asyncio.Future()  # consume until cancelled; the robust channel re-consumes
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                consuming.clear()
+                log.warning(
+                    "unit %s cannot consume (%s: %s); retrying in %.1f s",
+                    unit,
+                    type(exc).__name__,
+                    exc,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                delay = min(10.0, delay * 2)
+            finally:
+                if channel is not None:
+                    with contextlib.suppress(Exception):
+                        await channel.close()
 
     async def _wakeups(
-        self, inbox: asyncio.Queue[AbstractIncomingMessage]
+        self, inbox: asyncio.Queue[AbstractIncomingMessage], consuming: asyncio.Event
     ) -> AsyncIterator[LocalWakeup | BrokerWakeup]:
         yield LocalWakeup(0)  # catch up on start, whoever is the active consumer
         while True:
@@ -245,7 +280,7 @@ class RabbitDistribution:
                 async with asyncio.timeout(self.poll_seconds):
                     message = await inbox.get()
             except TimeoutError:
-                if not self.connected:
-                    yield LocalWakeup(0)  # the broker is away: poll the log meanwhile
+                if not (self.connected and consuming.is_set()):
+                    yield LocalWakeup(0)  # no news can come: poll the log meanwhile
                 continue
             yield BrokerWakeup(message)

@@ -3,6 +3,7 @@ per command; no secret in any of them."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import socket
@@ -35,6 +36,13 @@ def _call(
             return response.status, json.loads(raw) if raw else None
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read() or b"null")
+
+
+async def _open_feed(url: str) -> None:
+    import websockets
+
+    async with websockets.connect(url) as ws:
+        assert json.loads(await ws.recv())["type"] == "welcome"
 
 
 def test_json_logs_have_one_line_per_request_and_command_and_no_secrets(tmp_path: Path) -> None:
@@ -79,6 +87,10 @@ def test_json_logs_have_one_line_per_request_and_command_and_no_secrets(tmp_path
             _call(base, "POST", "/api/v1/auth/login", {"username": "admin", "password": "wrong password!"})[0]
             == 401
         )
+        # A live-feed ticket rides in the URL: the handshake's log line must not carry it.
+        status, ticket = _call(base, "POST", "/api/v1/ws/tickets", None, token)
+        assert status == 201
+        asyncio.run(_open_feed(f"ws://127.0.0.1:{port}/api/v1/ws?ticket={ticket['ticket']}"))
     finally:
         server.terminate()
         server.wait(timeout=15)
@@ -95,5 +107,7 @@ def test_json_logs_have_one_line_per_request_and_command_and_no_secrets(tmp_path
     commands = {(r["command"], r["outcome"]) for r in records if r["logger"] == "albatross.commands"}
     assert {("create_tenant", "ok"), ("change_password", "ok")} <= commands
     everything = err.read_text()
-    for secret in (one_time, new_password, token, "wrong password!"):
+    handshakes = [r["message"] for r in records if "WebSocket" in r["message"]]
+    assert handshakes and all("127.0.0.1" not in m for m in handshakes)  # no address, and (below) no ticket
+    for secret in (one_time, new_password, token, "wrong password!", ticket["ticket"]):
         assert secret not in everything

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import shutil
 import tempfile
 from pathlib import Path
@@ -54,6 +55,23 @@ OUTAGE_ERRORS: tuple[type[Exception], ...] = (
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
 )
+
+
+def is_outage(exc: BaseException) -> bool:
+    """Is `exc` a server being away, rather than a bug? Through SQLAlchemy's asyncpg dialect a
+    dropped connection can surface as a plain DBAPIError: look at what it wraps."""
+    if isinstance(exc, OUTAGE_ERRORS):
+        return True
+    if isinstance(exc, sqlalchemy.exc.DBAPIError):
+        cause = exc.orig.__cause__ if exc.orig is not None else None
+        return exc.connection_invalidated or isinstance(cause, OUTAGE_ERRORS)
+    return False
+
+
+def channel_prefix(settings: Settings) -> str:
+    """Pub/sub channels of this installation on a shared Redis: named after its database."""
+    digest = hashlib.sha256(settings.resolved_database_url.encode()).hexdigest()[:12]
+    return f"albatross:{digest}:"
 
 
 def database_path(settings: Settings) -> Path | None:
@@ -112,12 +130,14 @@ async def build_services(settings: Settings, *, migrate: bool = True, role: Role
     cache: Store
     redis: Redis | None = None
     if settings.cache_url.startswith("redis"):
-        redis = Redis.from_url(settings.cache_url, socket_timeout=5, socket_connect_timeout=5)
+        redis = Redis.from_url(
+            settings.cache_url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=15
+        )
         closers.append(redis.aclose)
         # One store (and so one key space) shared by every process: revocations reach them all.
         cache = RedisStore(redis, namespace="albatross")
         counters: Counters = RedisCounters(redis)
-        backend: ChannelsBackend = ResilientRedisChannels(redis=redis)
+        backend: ChannelsBackend = ResilientRedisChannels(redis=redis, prefix=channel_prefix(settings))
     else:
         cache = MemoryStore()
         counters = MemoryCounters()
@@ -130,6 +150,13 @@ async def build_services(settings: Settings, *, migrate: bool = True, role: Role
     # the announcements.
     runner = ProjectionRunner(store, codec, read_models, projections, distribution, publisher=publisher)
     units = [ProjectionRunner(store, codec, read_models, [p], distribution, unit=p.name) for p in projections]
+
+    async def progress() -> int:
+        """How far every projection has got: the live feed tells of nothing beyond it."""
+        if runner.running:
+            return min(runner.positions.values(), default=0)
+        return min((await read_models.checkpoints([p.name for p in projections])).values(), default=0)
+
     units.append(
         ProjectionRunner(
             store,
@@ -207,9 +234,11 @@ async def build_services(settings: Settings, *, migrate: bool = True, role: Role
         readiness=readiness,
         notifier=channels,
         publisher=publisher,
+        progress=progress,
         closers=closers,
         metrics=metrics,
-        outage_errors=OUTAGE_ERRORS,
+        outage_errors=(*OUTAGE_ERRORS, sqlalchemy.exc.DBAPIError),
+        is_outage=is_outage,
     )
 
 

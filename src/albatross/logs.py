@@ -27,12 +27,23 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, default=str)
 
 
+class WebSocketLineFilter(logging.Filter):
+    """uvicorn logs each WebSocket handshake with the client's address and the full URL, whose
+    query string may hold a live-feed ticket: keep the path, drop the rest."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "WebSocket" in str(record.msg) and isinstance(record.args, tuple) and record.args:
+            record.args = ("-", *(a.split("?", 1)[0] if isinstance(a, str) else a for a in record.args[1:]))
+        return True
+
+
 def configure(level: str, fmt: str) -> None:
     handler = logging.StreamHandler()
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(WebSocketLineFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -64,10 +64,14 @@ class Services:
     notifier: Notifier | None = None
     """Publishes change envelopes; a Litestar plugin (channels) that the app must run."""
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    progress: Callable[[], Awaitable[int]] | None = None
+    """The log position every projection has applied (what the live feed may tell of)."""
     publisher: EventPublisher | None = None
     """Builds the envelopes subscribers may see (the live feed replays the log through it)."""
     outage_errors: tuple[type[Exception], ...] = ()
-    """What the adapters' drivers raise when their server is away (answered 503, not 500)."""
+    """What the adapters' drivers raise when their server is away (answered 503, not 500)..."""
+    is_outage: Callable[[BaseException], bool] = lambda exc: True
+    """...when this says so of the instance (some of those types also mean other failures)."""
     metrics: Metrics = field(default_factory=NoMetrics)
     """HTTP request metrics and the /metrics exposition."""
 

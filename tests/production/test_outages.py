@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
 import pytest
+import websockets
 
 from tests.production.processes import Cluster, empty_services, production_environment
-from tests.production.test_cluster import live_event
 
 SERVICES_SCRIPT = os.environ.get("TEST_SERVICES_SCRIPT", "")
 
@@ -82,7 +83,13 @@ async def test_without_rabbitmq_commands_go_on_and_the_workers_poll_the_log(clus
 
 async def test_without_redis_requests_answer_503_and_recover(cluster: Cluster) -> None:
     admin = {"Authorization": f"Bearer {cluster.token}"}
-    async with httpx.AsyncClient(base_url=cluster.serves[1].url, timeout=30) as api:
+    ws_url = cluster.serves[1].url.replace("http", "ws") + "/api/v1/ws"
+    # A feed client connected before the outage keeps hearing after it.
+    async with (
+        websockets.connect(ws_url, additional_headers=admin) as feed,
+        httpx.AsyncClient(base_url=cluster.serves[1].url, timeout=30) as api,
+    ):
+        assert json.loads(await asyncio.wait_for(feed.recv(), 10))["type"] == "welcome"
         await services_script("down", "redis")
         try:
             ready = await api.get("/ready")
@@ -104,13 +111,15 @@ async def test_without_redis_requests_answer_503_and_recover(cluster: Cluster) -
         await eventually(ready_again)
         assert (await api.get("/api/v1/tenants", headers=admin)).status_code == 200
 
-    # Notifications flow again through the restarted Redis: the worker's publisher and this
-    # serve process's subscription both reconnected by themselves.
-    async with httpx.AsyncClient(base_url=cluster.serves[0].url, timeout=30) as other:
-
-        async def create() -> None:
-            await other.post("/api/v1/tenants", json={"name": "After", "icao": "AFT"}, headers=admin)
-
-        ws_url = cluster.serves[1].url.replace("http", "ws") + "/api/v1/ws"
-        frame = await live_event(ws_url, cluster.token, "TenantCreated", create)
-        assert frame["payload"]["data"]["icao"] == "AFT"
+        # Written through the other process, after Redis came back: the worker's publisher and
+        # this process's subscription both reconnected by themselves.
+        async with httpx.AsyncClient(base_url=cluster.serves[0].url, timeout=30) as other:
+            created = await other.post(
+                "/api/v1/tenants", json={"name": "After", "icao": "AFT"}, headers=admin
+            )
+            assert created.status_code == 201, created.text
+        while True:
+            frame = json.loads(await asyncio.wait_for(feed.recv(), 20))
+            if frame["type"] == "event" and frame["payload"]["event_type"] == "TenantCreated":
+                assert frame["payload"]["data"]["icao"] == "AFT"
+                break

@@ -72,8 +72,9 @@ class Live:
 
 
 @pytest.fixture
-async def live(tmp_path: Path) -> AsyncIterator[Live]:
-    environ = {"ALBATROSS_DATA_DIR": str(tmp_path), "ALBATROSS_WS_HEARTBEAT_SECONDS": "0.5"}
+async def live(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Live]:
+    heartbeat = getattr(request, "param", 0.5)  # seconds; a test may ask for another
+    environ = {"ALBATROSS_DATA_DIR": str(tmp_path), "ALBATROSS_WS_HEARTBEAT_SECONDS": str(heartbeat)}
     services = await build_services(load_settings(environ=environ))
     password = await handle_create_platform_admin(services.identity)
     port = free_port()
@@ -175,6 +176,44 @@ async def test_a_pilot_hears_their_airline_and_themselves_and_nothing_else(live:
         assert theirs["payload"]["event_type"] == "TenantRenamed"
 
 
+async def test_applicants_and_suspensions_reach_the_airline_staff_not_its_pilots(live: Live) -> None:
+    nova = await live.tenant("NVA")
+    _, key = await live.pilot(nova, "pia")
+    staff = await live.http.post(
+        "/api/v1/users",
+        json={
+            "username": "stella",
+            "email": "stella@example.org",
+            "password": "a decent password",
+            "name": "Stella",
+            "tenant_id": nova,
+            "role": "tenant_admin",
+        },
+        headers=live.admin,
+    )
+    staff_key = (
+        await live.http.post(
+            f"/api/v1/users/{staff.json()['id']}/api-keys", json={"name": "k"}, headers=live.admin
+        )
+    ).json()["key"]
+    async with live.connect(key) as pilot_ws, live.connect(staff_key) as staff_ws:
+        assert f"tenant-staff:{nova}" in (await frame(staff_ws))["channels"]
+        await frame(pilot_ws)
+        await pilot_ws.send(json.dumps({"type": "subscribe", "channels": [f"tenant-staff:{nova}"]}))
+        assert (await frame(pilot_ws))["rejected"] == [f"tenant-staff:{nova}"]
+        await live.pilot(nova, "olga")  # registered by the platform admin
+        renamed = await live.http.patch(
+            f"/api/v1/tenants/{nova}", json={"name": "Nova Air"}, headers=live.admin
+        )
+        seen = []
+        while (got := await event_frame(staff_ws))["position"] < renamed.json()["position"]:
+            seen.append(got["payload"]["event_type"])
+        assert "UserRegistered" in seen
+        theirs = await event_frame(pilot_ws)  # the pilot hears the rename, not the new colleague
+        assert theirs["payload"]["event_type"] == "TenantRenamed"
+        assert "actor_id" not in theirs["payload"]["meta"]
+
+
 async def test_payloads_carry_no_secrets_or_personal_data(live: Live) -> None:
     async with live.connect(live.admin["Authorization"].split()[1]) as ws:
         await frame(ws)
@@ -227,6 +266,7 @@ async def test_a_ticket_opens_the_feed_once(live: Live) -> None:
     ).status_code == 401
 
 
+@pytest.mark.parametrize("live", [300], indirect=True)  # no heartbeat in time: the event does it
 async def test_revoking_a_key_or_suspending_its_owner_disconnects_at_once(live: Live) -> None:
     nova = await live.tenant("NVA")
     pilot_id, key = await live.pilot(nova, "pia")

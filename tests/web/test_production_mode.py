@@ -13,7 +13,7 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
-from albatross.bootstrap import build_services
+from albatross.bootstrap import build_services, channel_prefix
 from albatross.config import load_settings
 from albatross.identity.auth import handle_create_platform_admin
 from albatross.services import Services
@@ -145,7 +145,7 @@ async def test_a_worker_process_publishes_notifications_through_redis(tmp_path: 
         while b"Worker running projections" not in line:
             line = await asyncio.wait_for(loop.run_in_executor(None, worker.stdout.readline), 30)
         await asyncio.sleep(0.5)  # the worker's runner notes the log head it starts from
-        await pubsub.subscribe("platform")
+        await pubsub.subscribe(channel_prefix(load_settings(environ=environ)) + "platform")
         await handle_create_platform_admin(serve.identity)
         head = await serve.store.last_position()
 

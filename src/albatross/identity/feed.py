@@ -7,15 +7,18 @@ claims (their stream ids are token digests and claimed values).
 
 from albatross.kernel.notifications import feed
 
-# The airline's members hear of their airline and of its people's roles and states.
+# The airline's members hear of their airline.
 feed.view("TenantCreated", "tenant", ("tenant_id", "name", "icao"))
 feed.view("TenantRenamed", "tenant", ("name",))
 feed.view("TenantApplicationsChanged", "tenant", ("open",))
-feed.view("UserRegistered", "tenant", ("user_id", "role", "tenant_id"))
-feed.view("UserRoleChanged", "tenant", ("role",))
-feed.view("UserStateChanged", "tenant", ("state",))
-feed.view("PilotIdAssigned", "tenant", ("pilot_id",))
-feed.view("UserErased", "tenant")
+
+# Its staff hear of its people: applications, approvals, suspensions, roles (pilots see the
+# roster through the API, which leaves out applicants and the suspended; the feed does too).
+feed.view("UserRegistered", "staff", ("user_id", "role", "tenant_id"))
+feed.view("UserRoleChanged", "staff", ("role",))
+feed.view("UserStateChanged", "staff", ("state",))
+feed.view("PilotIdAssigned", "staff", ("pilot_id",))
+feed.view("UserErased", "staff")
 
 # A person's own business: their details, keys and password.
 feed.view("UserDetailsChanged", "user")

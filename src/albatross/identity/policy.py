@@ -137,10 +137,12 @@ def sees_contact_details(principal: Principal, user_id: str) -> bool:
 
 def may_hear(principal: Principal, channel: str) -> bool:
     """Which live-feed channels a caller may subscribe to: platform admins every one; anyone
-    else their own airline's and their own."""
+    else their own airline's and their own; an airline's admins also its staff channel."""
     if principal.role == "platform_admin":
-        return channel == "platform" or channel.startswith(("tenant:", "user:"))
+        return channel == "platform" or channel.startswith(("tenant:", "tenant-staff:", "user:"))
     if principal.tenant_id is not None and channel == f"tenant:{principal.tenant_id}":
+        return True
+    if principal.role == "tenant_admin" and channel == f"tenant-staff:{principal.tenant_id}":
         return True
     return channel == f"user:{principal.user_id}"
 
@@ -150,4 +152,7 @@ def feed_channels(principal: Principal) -> list[str]:
     if principal.role == "platform_admin":
         return ["platform", f"user:{principal.user_id}"]
     own = [f"user:{principal.user_id}"]
-    return [f"tenant:{principal.tenant_id}", *own] if principal.tenant_id is not None else own
+    if principal.tenant_id is None:
+        return own
+    staff = [f"tenant-staff:{principal.tenant_id}"] if principal.role == "tenant_admin" else []
+    return [f"tenant:{principal.tenant_id}", *staff, *own]

@@ -23,9 +23,10 @@ from albatross.kernel.store import StoredEvent
 
 log = logging.getLogger("albatross.notifications")
 
-Audience = Literal["tenant", "user"]
-"""`tenant`: the event's airline (and, for a person's stream, that person); `user`: only the
-person whose stream it is. Platform admins hear everything that is announced."""
+Audience = Literal["tenant", "staff", "user"]
+"""`tenant`: the event's airline (and, for a person's stream, that person); `staff`: the
+airline's staff (`tenant-staff:<id>`) and that person; `user`: only the person whose stream it
+is. Platform admins hear everything that is announced."""
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,10 @@ feed = FeedViews()
 
 
 class Meta(msgspec.Struct, frozen=True):
+    """Where the event belongs. Who did it is the audit trail's (staff only), not the feed's."""
+
     stream_id: str
     tenant_id: str | None
-    actor_id: str | None
 
 
 class Envelope(msgspec.Struct, frozen=True):
@@ -75,6 +77,8 @@ def channels_for(event: StoredEvent, audience: Audience) -> list[str]:
     channels = ["platform"]
     if audience == "tenant" and event.tenant_id:
         channels.append(f"tenant:{event.tenant_id}")
+    if audience == "staff" and event.tenant_id:
+        channels.append(f"tenant-staff:{event.tenant_id}")
     if person is not None:
         channels.append(f"user:{person}")
     return channels
@@ -91,10 +95,14 @@ class EventPublisher:
         self.views = views
         self._encoder = msgspec.json.Encoder()
 
-    def envelope(self, stored: StoredEvent) -> Envelope | None:
-        """What subscribers may see of `stored`, or None when it is not for them at all."""
+    def envelope(self, stored: StoredEvent, wanted: set[str] | None = None) -> Envelope | None:
+        """What subscribers may see of `stored`, or None when it is not for them at all (or, with
+        `wanted`, for none of those channels: then nothing is decoded)."""
         view = self.views.get(stored.event_type)
         if view is None:
+            return None
+        channels = channels_for(stored, view.audience)
+        if wanted is not None and wanted.isdisjoint(channels):
             return None
         data: dict[str, Any] = {}
         if view.fields:
@@ -105,8 +113,8 @@ class EventPublisher:
             stored.event_type,
             _timestamp(stored.recorded_at),
             data,
-            Meta(stored.stream_id, stored.tenant_id, stored.actor_id),
-            channels_for(stored, view.audience),
+            Meta(stored.stream_id, stored.tenant_id),
+            channels,
         )
 
     def publish(self, events: Sequence[StoredEvent]) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request, Response
 from litestar.channels import ChannelsPlugin
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
@@ -17,23 +18,36 @@ from albatross.services import Services
 from albatross.web import identity, live, operations, system, users
 from albatross.web.deps import provide_context, provide_principal
 from albatross.web.http_metrics import http_metrics
-from albatross.web.problems import EXCEPTION_HANDLERS, outage_handler
+from albatross.web.live_hub import LiveHub
+from albatross.web.problems import EXCEPTION_HANDLERS, internal_error_handler, outage_handler
 from albatross.web.request_log import request_log
 
 
 def create_app(services: Services, *, run_projections: bool = True) -> Litestar:
     """The Litestar app over `services`; it runs the projection runner while it is up."""
 
+    def outage_or_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        return (
+            outage_handler(request, exc) if services.is_outage(exc) else internal_error_handler(request, exc)
+        )
+
+    hub = (
+        LiveHub(services.store, services.publisher, services.notifier, services.progress)
+        if isinstance(services.notifier, ChannelsPlugin) and services.publisher and services.progress
+        else None
+    )
+
     @contextlib.asynccontextmanager
     async def projections(_: Litestar) -> AsyncIterator[None]:
-        task = asyncio.create_task(services.runner.run()) if run_projections else None
+        tasks = [asyncio.create_task(services.runner.run())] if run_projections else []
+        if hub is not None:
+            tasks.append(asyncio.create_task(hub.run()))
         try:
             yield
         finally:
-            if task is not None:
+            for task in tasks:
                 task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     app = Litestar(
         route_handlers=[
@@ -55,10 +69,11 @@ def create_app(services: Services, *, run_projections: bool = True) -> Litestar:
             "services": Provide(lambda: services, sync_to_thread=False),
             "principal": Provide(provide_principal),
             "context": Provide(provide_context, sync_to_thread=False),
+            "hub": Provide(lambda: hub, sync_to_thread=False),
         },
         exception_handlers={  # type: ignore[arg-type]
             **EXCEPTION_HANDLERS,
-            **dict.fromkeys(services.outage_errors, outage_handler),
+            **dict.fromkeys(services.outage_errors, outage_or_error),
         },
         lifespan=[projections],
         plugins=[services.notifier] if isinstance(services.notifier, ChannelsPlugin) else [],

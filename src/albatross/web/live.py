@@ -8,11 +8,10 @@ Protocol (README, "Live updates"):
   client -> {"type":"ping","id"}                    server -> {"type":"pong","id"}
   server -> {"type":"error","code","detail"}        (then a close, for auth and rate limits)
 
-Gap-free resume: one algorithm serves `?since=`, the first connect and every change of
-channels. Subscribe to the channels first (live envelopes start to queue), then read the log
-after `since` up to its head and send what the caller may see, then send the queued and later
-envelopes, skipping every position already sent. Envelopes are published in log order, so the
-frames go out in order, without a gap or a duplicate.
+Gap-free resume: the connection registers with the process's hub (web/live_hub.py) first, so
+what the hub reads from the log from then on queues up for it; then it replays the log after
+`since` up to where the hub was, then sends what queued, skipping positions already sent. The
+hub reads the log in order, so frames go out in order, without a gap or a duplicate.
 """
 
 from __future__ import annotations
@@ -25,8 +24,6 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Response, post, websocket
-from litestar.channels import ChannelsPlugin
-from litestar.channels.subscriber import Subscriber
 from litestar.connection import WebSocket
 from litestar.di import NamedDependency
 from litestar.exceptions import WebSocketDisconnect
@@ -45,6 +42,7 @@ from albatross.kernel import DomainError, NotAuthenticated
 from albatross.kernel.notifications import Envelope, EventPublisher
 from albatross.services import Services
 from albatross.web.deps import credential
+from albatross.web.live_hub import LiveHub
 from albatross.web.problems import responses
 
 log = logging.getLogger("albatross.live")
@@ -95,21 +93,20 @@ class Connection:
         self,
         socket: WebSocket[Any, Any, Any],
         services: Services,
-        channels: ChannelsPlugin,
+        hub: LiveHub,
         publisher: EventPublisher,
         principal: Principal,
         credential: Credential,
     ) -> None:
         self.socket = socket
         self.services = services
-        self.plugin = channels
+        self.hub = hub
         self.publisher = publisher
         self.principal = principal
         self.credential = credential
         self.channels: list[str] = feed_channels(principal)
         self.last_sent = 0
         self._send_lock = asyncio.Lock()
-        self._resubscribe = asyncio.Event()
         self._encoder = msgspec.json.Encoder()
         self._closed = asyncio.Event()
         self._close_with: Closing | None = None
@@ -121,68 +118,47 @@ class Connection:
     # -- outbound ------------------------------------------------------------------------------
 
     async def stream(self, since: int | None) -> None:
-        """Replay from the log after `since` (None: from now), then go live; again from the last
-        position sent whenever the channels change."""
-        head = await self.services.store.last_position()
-        if since is not None and head - since > REPLAY_LIMIT:
-            raise Closing(
-                CLOSE_POLICY, "resume-too-far", f"More than {REPLAY_LIMIT} events to resume; reload."
+        """Replay from the log after `since` (None: from now) up to where the hub is, then what
+        the hub hands on, in log order: no gap, no duplicate."""
+        listener, hub_position = self.hub.listen()
+        try:
+            if since is not None and hub_position - since > REPLAY_LIMIT:
+                raise Closing(
+                    CLOSE_POLICY, "resume-too-far", f"More than {REPLAY_LIMIT} events to resume; reload."
+                )
+            # Without since: from now (what the hub still has to hand on up to now is skipped).
+            self.last_sent = await self.services.store.last_position() if since is None else since
+            await self.send(
+                {
+                    "type": "welcome",
+                    "user_id": self.principal.user_id,
+                    "channels": self.channels,
+                    "position": self.last_sent,
+                }
             )
-        self.last_sent = head if since is None else min(since, head)
-        await self.send(
-            {
-                "type": "welcome",
-                "user_id": self.principal.user_id,
-                "channels": self.channels,
-                "position": self.last_sent,
-            }
-        )
-        while True:
-            self._resubscribe.clear()
-            subscriber = await self.plugin.subscribe(self.channels)
-            try:
-                await self._replay(await self.services.store.last_position())
-                await self._live(subscriber)
-            finally:
-                await self.plugin.unsubscribe(subscriber)
-
-    async def _replay(self, head: int) -> None:
-        wanted = set(self.channels)
-        while self.last_sent < head:
-            batch = await self.services.store.read_all(
-                self.last_sent, min(REPLAY_BATCH, head - self.last_sent)
-            )
-            if not batch:
-                return
-            for stored in batch:
-                envelope = self.publisher.envelope(stored)
-                if envelope is not None and wanted.intersection(envelope.channels):
-                    await self._deliver(envelope)
-                self.last_sent = stored.position
-
-    async def _live(self, subscriber: Subscriber) -> None:
-        events = subscriber.iter_events()
-        while not self._resubscribe.is_set():
-            next_event = asyncio.ensure_future(anext(events))
-            # Retrieved even when nobody awaits it any more (the connection ended meanwhile).
-            next_event.add_done_callback(lambda f: f.cancelled() or f.exception())
-            changed = asyncio.ensure_future(self._resubscribe.wait())
-            done, _ = await asyncio.wait({next_event, changed}, return_when=asyncio.FIRST_COMPLETED)
-            changed.cancel()
-            if next_event not in done:
-                next_event.cancel()
-                with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
-                    await next_event
-                return  # the channels changed: replay what the new ones missed, then live again
-            try:
-                raw = next_event.result()
-            except StopAsyncIteration:
-                return
-            envelope = msgspec.json.decode(raw, type=Envelope)
-            if envelope.position <= self.last_sent:
-                continue  # replayed already, or the same envelope on a second channel
-            await self._deliver(envelope)
-            self.last_sent = envelope.position
+            while self.last_sent < hub_position:
+                batch = await self.services.store.read_all(
+                    self.last_sent, min(REPLAY_BATCH, hub_position - self.last_sent)
+                )
+                if not batch:
+                    break
+                wanted = set(self.channels)
+                for stored in batch:
+                    envelope = self.publisher.envelope(stored, wanted)  # decoded only if wanted
+                    if envelope is not None:
+                        await self._deliver(envelope)
+                    self.last_sent = stored.position
+            while True:
+                if listener.overflowed:
+                    raise Closing(CLOSE_POLICY, "too-slow", "Too far behind; reconnect with since.")
+                for envelope in await listener.next_batch():
+                    if envelope.position <= self.last_sent:
+                        continue
+                    if not set(self.channels).isdisjoint(envelope.channels):
+                        await self._deliver(envelope)
+                    self.last_sent = envelope.position
+        finally:
+            self.hub.leave(listener)
 
     async def _deliver(self, envelope: Envelope) -> None:
         channel = next(c for c in self.channels if c in envelope.channels)
@@ -211,6 +187,13 @@ class Connection:
             principal = await authenticate_credential(self.services.identity, self.credential)
         except NotAuthenticated as exc:
             raise Closing(CLOSE_NOT_AUTHENTICATED, "not-authenticated", exc.detail) from None
+        except Exception as exc:
+            if not self.services.is_outage(exc):
+                raise
+            # The cache or the log is away: nothing can be revoked meanwhile either (that takes
+            # both), so the connection stays; the next check decides.
+            log.warning("live feed could not check its caller (%s)", type(exc).__name__)
+            return
         if not all(may_hear(principal, c) for c in self.channels):
             raise Closing(CLOSE_FORBIDDEN, "forbidden", "Your access changed; connect again.")
         self.principal = principal
@@ -251,10 +234,8 @@ class Connection:
                 continue
             accepted = [c for c in dict.fromkeys(inbound.channels) if may_hear(self.principal, c)]
             rejected = [c for c in dict.fromkeys(inbound.channels) if c not in accepted]
-            fresh = [c for c in accepted if c not in self.channels]
-            if fresh:
-                self.channels = self.channels + fresh
-                self._resubscribe.set()
+            # From the next event on (a subscription is about what comes, not what was).
+            self.channels = self.channels + [c for c in accepted if c not in self.channels]
             await self.send({"type": "ack", "accepted": accepted, "rejected": rejected})
 
     async def error(self, code: str, detail: str) -> None:
@@ -275,6 +256,7 @@ async def _authenticate(
 async def live(
     socket: WebSocket[Any, Any, Any],
     services: NamedDependency[Services],
+    hub: NamedDependency[LiveHub],
     since: Annotated[int | None, QueryParameter(ge=0, le=2**63 - 1)] = None,
     ticket: Annotated[str | None, QueryParameter(max_length=200)] = None,
 ) -> None:
@@ -282,8 +264,8 @@ async def live(
     key>`, `X-API-Key`, or `?ticket=` from POST /api/v1/ws/tickets. `?since=<position>` first
     replays what was missed after that position."""
     await socket.accept()
-    channels, publisher = services.notifier, services.publisher
-    assert isinstance(channels, ChannelsPlugin) and publisher is not None
+    publisher = services.publisher
+    assert publisher is not None
     services.metrics.websocket_opened()
     tasks: list[asyncio.Task[None]] = []
     try:
@@ -293,7 +275,7 @@ async def live(
             raise Closing(CLOSE_NOT_AUTHENTICATED, "not-authenticated", exc.detail) from None
         if principal.must_change_password:
             raise Closing(CLOSE_FORBIDDEN, "password-change-required", "Change your one-time password first.")
-        connection = Connection(socket, services, channels, publisher, principal, found)
+        connection = Connection(socket, services, hub, publisher, principal, found)
         tasks = [
             asyncio.create_task(connection.stream(since)),
             asyncio.create_task(connection.heartbeat()),
