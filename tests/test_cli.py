@@ -124,4 +124,23 @@ def test_projections_rebuild_reports_what_it_replayed(
 
     asyncio.run(create_admin())
     assert main(["projections", "rebuild"]) == 0
-    assert re.search(r"Rebuilt 2 projections from 3 events", capsys.readouterr().out)
+    assert re.search(r"Rebuilt 3 projections from 3 events", capsys.readouterr().out)
+
+
+def test_demo_fills_an_empty_store_once_and_prints_the_passwords_once(tmp_path: Path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "ALBATROSS_DATA_DIR": str(tmp_path / "d"),
+        "ALBATROSS_LOG_LEVEL": "WARNING",
+    }
+    first = run_cli("demo", env=env)
+    assert first.returncode == 0, first.stderr
+    credentials = re.findall(r"username=(\S+) password=(\S+)", first.stdout)
+    assert len(credentials) == 12  # the platform admin, the airline admin and 10 pilots
+    assert re.search(r"\b(2\d\d) flights\b", first.stdout) and "Traceback" not in first.stderr
+
+    again = run_cli("demo", env=env)
+    assert again.returncode == 2
+    lines = again.stderr.strip().splitlines()
+    assert len(lines) == 1 and "already has an airline" in lines[0]
+    assert "password=" not in again.stdout

@@ -1,4 +1,5 @@
-"""The albatross command: serve, migrate, projections rebuild, admin reset-password, version."""
+"""The albatross command: serve, worker, migrate, projections rebuild, admin reset-password, demo,
+version."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ import multiprocessing
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from albatross import __version__, logs
 from albatross.config import ConfigError, Settings, load_settings, redact
+
+if TYPE_CHECKING:
+    from albatross.services import Services
 
 log = logging.getLogger("albatross")
 
@@ -25,6 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
     serve.add_argument("--ephemeral", action="store_true", help="keep everything in memory; nothing is saved")
+    serve.add_argument(
+        "--demo", action="store_true", help="fill a store without airlines with the demo airline first"
+    )
 
     commands.add_parser(
         "worker", help="run the projections (production: beside any number of serve processes)"
@@ -42,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
         "reset-password", help="give a user a new one-time password"
     )
     reset.add_argument("username")
+
+    commands.add_parser(
+        "demo", help="fill a store without airlines with a demo airline and print its one-time passwords"
+    )
 
     commands.add_parser("version", help="print the version")
     return parser
@@ -70,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         "migrate": _migrate,
         "projections": _rebuild,
         "admin": _reset_password,
+        "demo": _demo,
     }
     try:
         return asyncio.run(runners[args.command](settings, args))
@@ -90,7 +102,7 @@ def _where(settings: Settings) -> str:
     return str(path) if path else redact(settings.resolved_database_url)
 
 
-async def _serve(settings: Settings, _: argparse.Namespace) -> int:
+async def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from albatross.bootstrap import build_services
@@ -104,6 +116,8 @@ async def _serve(settings: Settings, _: argparse.Namespace) -> int:
         if password is not None:
             # The only time a secret is printed: the operator needs it for the first login.
             print(f"Platform admin created: username={PLATFORM_ADMIN} password={password}", flush=True)
+        if args.demo:
+            await _fill_with_demo(services, refused_is_fine=True)
         # Embedded, serve runs the projections itself; with PostgreSQL, `albatross worker` does.
         app = create_app(services, run_projections=not settings.shared_database)
         config = uvicorn.Config(
@@ -215,6 +229,41 @@ async def _reset_password(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     finally:
         await services.close()
+
+
+async def _demo(settings: Settings, _: argparse.Namespace) -> int:
+    from albatross.bootstrap import build_services
+
+    if settings.ephemeral:
+        print(
+            "albatross: demo data in an in-memory database vanishes at exit; use serve --ephemeral --demo",
+            file=sys.stderr,
+        )
+        return 2
+    services = await build_services(settings, migrate=True)
+    try:
+        return await _fill_with_demo(services, refused_is_fine=False)
+    finally:
+        await services.close()
+
+
+async def _fill_with_demo(services: Services, *, refused_is_fine: bool) -> int:
+    """Write the demo airline and print what was made, with its one-time passwords (only here)."""
+    from albatross.operations.demo import DemoRefused, create_demo, summary
+
+    started = time.perf_counter()
+    try:
+        result = await create_demo(services.identity)
+    except DemoRefused as exc:
+        if refused_is_fine:  # serve --demo on a store in use: serve it as it is
+            print(f"Demo data not added: {exc}", flush=True)
+            return 0
+        print(f"albatross: {exc}", file=sys.stderr)
+        return 2
+    for line in summary(result):
+        print(line, flush=True)
+    print(f"Demo data written in {time.perf_counter() - started:.1f} s", flush=True)
+    return 0
 
 
 if __name__ == "__main__":

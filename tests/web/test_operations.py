@@ -158,3 +158,14 @@ async def test_bids_follow_the_airline_rules(api: Api, admin: dict[str, str]) ->
     assert (
         await api.client.post("/api/v1/bids", json={"flight_id": ids[1]}, headers=pilot.headers)
     ).status_code == 201
+
+
+async def test_a_time_that_is_not_a_clock_time_is_reported_with_its_line(
+    api: Api, admin: dict[str, str]
+) -> None:
+    tenant = await setup(api, admin)
+    header = FLIGHTS_CSV.splitlines()[0]
+    text = header + "\nNVA,9,,,,KJFK,KBOS,,,0810 CST,,,,60,J,,,,,,,,1,,,\n"
+    report = await post_csv(api, admin, tenant, "flights", text, dry_run=False)
+    assert [(e["line"], e["column"]) for e in report["errors"]] == [(2, "departure_time")]
+    assert report["position"] is None

@@ -96,7 +96,7 @@ async def _import_row(uow: UnitOfWork, tenant: Tenant, codes: set[str], kind: Ki
         )
         record = await uow.load(AirportRecord, airport_stream(tenant_id, row.icao))
         before = record.details if record.live else None
-        await set_airport(uow, tenant_id, details)
+        await set_airport(uow, tenant_id, details := validated(details))
         return _outcome(before, details)
     if kind == "subfleets":
         if row.airline and row.airline.upper() not in codes:
@@ -122,7 +122,7 @@ async def _import_row(uow: UnitOfWork, tenant: Tenant, codes: set[str], kind: Ki
             ranks=list(old.ranks) if old else [],
             fares=[fare_text(f) for f in row.fares],
         )
-        await save_subfleet(uow, tenant_id, subfleet_id, details)
+        await save_subfleet(uow, tenant_id, subfleet_id, details := validated(details))
         return _outcome(old, details)
     if kind == "aircraft":
         subfleet_id = await _owner(uow, "subfleet", tenant_id, row.subfleet.upper())
@@ -147,7 +147,7 @@ async def _import_row(uow: UnitOfWork, tenant: Tenant, codes: set[str], kind: Ki
             hours=old_aircraft.hours if old_aircraft else 0.0,
             fuel_on_board=old_aircraft.fuel_on_board if old_aircraft else 0.0,
         )
-        await save_aircraft(uow, tenant_id, aircraft_id, details)
+        await save_aircraft(uow, tenant_id, aircraft_id, details := validated(details))
         return _outcome(old_aircraft, details)
     if row.airline.upper() not in codes:
         raise DomainError(
@@ -191,8 +191,19 @@ async def _import_row(uow: UnitOfWork, tenant: Tenant, codes: set[str], kind: Ki
     old_flight = (await uow.load(Flight, flight_id)).details if flight_id else None
     if old_flight is not None and not row.distance:  # keep the distance computed last time
         details = msgspec.structs.replace(details, distance_nm=old_flight.distance_nm)
-    await save_flight(uow, tenant_id, flight_id, details)
+    await save_flight(uow, tenant_id, flight_id, details := validated(details))
     return _outcome(old_flight, details)
+
+
+def validated(details: Any) -> Any:
+    """A Struct built by hand skips its constraints (only decoding checks them): check them
+    here, so that what is stored can always be read back."""
+    try:
+        return msgspec.convert(msgspec.to_builtins(details), type(details))
+    except msgspec.ValidationError as exc:
+        message = str(exc)
+        field = message.split("at `$.", 1)[1].rstrip("`").split(".")[0] if "at `$." in message else None
+        raise DomainError(message.split(" - at ")[0], fields={field: "invalid"} if field else {}) from None
 
 
 def _outcome(before: Any, after: Any) -> Outcome:
