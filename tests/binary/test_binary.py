@@ -284,6 +284,23 @@ def test_serve_keeps_its_data_across_a_restart(binary: Path, tmp_path: Path) -> 
         assert status == 201, (status, created)
         position = created["position"]
 
+        # Operations in the binary: the airports' reference data (airportsdata's files) and a
+        # phpVMS-format import.
+        status, distance = call("GET", f"{server.base}/api/v1/airports/KJFK/distance/KSFO", token=token)
+        assert status == 200 and abs(distance["nmi"] - 2242) < 5, (status, distance)
+        flights_csv = (
+            "airline,flight_number,dpt_airport,arr_airport,flight_time\nSMK,1,KJFK,KSFO,370\n"
+        ).encode()
+        request = urllib.request.Request(
+            f"{server.base}/api/v1/tenants/{created['id']}/import/flights",
+            data=flights_csv,
+            method="POST",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "text/csv"},
+        )
+        with HTTP.open(request, timeout=HTTP_TIMEOUT) as response:
+            report = json.loads(response.read())
+        assert (report["created"], report["errors"]) == (1, []), report
+
         # Identity in the binary: the breached-password list (zxcvbn), the personal-data vault
         # (cryptography) and an API key sent as X-API-Key.
         member = {
@@ -370,3 +387,20 @@ def test_the_same_binary_runs_on_postgresql_and_redis_by_configuration(binary: P
         assert status == 200 and me["username"] == "admin"
         assert server.stop() in (0, -signal.SIGTERM, 128 + signal.SIGTERM), server.output()
         assert "Traceback" not in server.output()
+
+
+def test_the_binary_fills_a_demo_airline(binary: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [str(binary), "demo"],
+        env=clean_env(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("password=") >= 11, result.stdout
+    again = subprocess.run(
+        [str(binary), "demo"], env=clean_env(tmp_path), cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert again.returncode == 2 and "Traceback" not in again.stderr, again.stderr

@@ -169,3 +169,52 @@ async def test_a_time_that_is_not_a_clock_time_is_reported_with_its_line(
     report = await post_csv(api, admin, tenant, "flights", text, dry_run=False)
     assert [(e["line"], e["column"]) for e in report["errors"]] == [(2, "departure_time")]
     assert report["position"] is None
+
+
+AIRPORTS_CSV = """icao,iata,name,location,country,timezone,hub,lat,lon,ground_handling_cost,fuel_100ll_cost,fuel_jeta_cost,fuel_mogas_cost
+KJFK,JFK,John F Kennedy Intl,New York,US,America/New_York,1,40.64,-73.78,250,5,3.1,4
+XVA1,,Virtual Strip,Nowhere,US,America/Chicago,0,35.5,-97.5,10,,,
+QQQ9,,No Coordinates,Nowhere,US,,0,,,,,,
+"""
+
+AIRCRAFT_CSV = """subfleet,iata,icao,hub_id,airport_id,name,registration,fin,hex_code,mtow,zfw,status
+B738,,B738,KJFK,KJFK,Ship One,N801NV,801,A1B2C3,79000,62700,A
+B738,,B738,KJFK,XVA1,Ship Two,N802NV,,,,,M
+B777,,B77W,KJFK,,Ship Three,N803NV,,,,,A
+"""
+
+
+async def test_airports_and_aircraft_import_and_export_round_trip(api: Api, admin: dict[str, str]) -> None:
+    tenant = await setup(api, admin)
+    airports = await post_csv(api, admin, tenant, "airports", AIRPORTS_CSV, dry_run=True)
+    assert {e["line"] for e in airports["errors"]} == {4}  # lat and lon are required
+    good_airports = "\n".join(AIRPORTS_CSV.splitlines()[:3]) + "\n"
+    assert (await post_csv(api, admin, tenant, "airports", good_airports, dry_run=False))["created"] == 2
+    await post_csv(api, admin, tenant, "subfleets", SUBFLEETS_CSV, dry_run=False)
+    aircraft = await post_csv(api, admin, tenant, "aircraft", AIRCRAFT_CSV, dry_run=False)
+    assert [(e["line"], e["column"]) for e in aircraft["errors"]] == [(4, "subfleet")]  # no B777 subfleet
+    good_aircraft = "\n".join(AIRCRAFT_CSV.splitlines()[:3]) + "\n"
+    assert (await post_csv(api, admin, tenant, "aircraft", good_aircraft, dry_run=False))["created"] == 2
+    await api.settle()
+
+    hubs = (await api.client.get(f"/api/v1/tenants/{tenant}/airports?hubs=true", headers=admin)).json()
+    assert [h["icao"] for h in hubs] == ["KJFK"] and hubs[0]["fuel_jet_a_cost"] == 3.1
+    strip = (await api.client.get(f"/api/v1/tenants/{tenant}/airports/XVA1", headers=admin)).json()
+    assert (strip["name"], strip["lat"]) == ("Virtual Strip", 35.5)  # an airport of the airline's own
+    in_maintenance = (
+        await api.client.get(f"/api/v1/tenants/{tenant}/aircraft?status=maintenance", headers=admin)
+    ).json()
+    assert [a["details"]["registration"] for a in in_maintenance["items"]] == ["N802NV"]
+
+    other = await api.tenant(admin, "Nova Two", "NVB")
+    exported = {}
+    for kind in ("airports", "subfleets", "aircraft"):
+        exported[kind] = (await api.client.get(f"/api/v1/tenants/{tenant}/export/{kind}", headers=admin)).text
+        report = await post_csv(
+            api, admin, other, kind, exported[kind].replace("NVA,", "NVB,"), dry_run=False
+        )
+        assert report["errors"] == [], (kind, report)
+    await api.settle()
+    for kind in ("airports", "aircraft"):
+        copied = (await api.client.get(f"/api/v1/tenants/{other}/export/{kind}", headers=admin)).text
+        assert copied == exported[kind]
