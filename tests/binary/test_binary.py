@@ -288,9 +288,7 @@ def test_serve_keeps_its_data_across_a_restart(binary: Path, tmp_path: Path) -> 
         # phpVMS-format import.
         status, distance = call("GET", f"{server.base}/api/v1/airports/KJFK/distance/KSFO", token=token)
         assert status == 200 and abs(distance["nmi"] - 2242) < 5, (status, distance)
-        flights_csv = (
-            "airline,flight_number,dpt_airport,arr_airport,flight_time\nSMK,1,KJFK,KSFO,370\n"
-        ).encode()
+        flights_csv = b"airline,flight_number,dpt_airport,arr_airport,flight_time\nSMK,1,KJFK,KSFO,370\n"
         request = urllib.request.Request(
             f"{server.base}/api/v1/tenants/{created['id']}/import/flights",
             data=flights_csv,
@@ -401,6 +399,11 @@ def test_the_binary_fills_a_demo_airline(binary: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("password=") >= 11, result.stdout
     again = subprocess.run(
-        [str(binary), "demo"], env=clean_env(tmp_path), cwd=tmp_path, capture_output=True, text=True, timeout=120
+        [str(binary), "demo"],
+        env=clean_env(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert again.returncode == 2 and "Traceback" not in again.stderr, again.stderr
