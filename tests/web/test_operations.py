@@ -218,3 +218,24 @@ async def test_airports_and_aircraft_import_and_export_round_trip(api: Api, admi
     for kind in ("airports", "aircraft"):
         copied = (await api.client.get(f"/api/v1/tenants/{other}/export/{kind}", headers=admin)).text
         assert copied == exported[kind]
+
+
+async def test_changes_replace_what_the_read_models_show(api: Api, admin: dict[str, str]) -> None:
+    tenant = await setup(api, admin)
+    for callsign, fee in (("NOVA", 10.0), ("NOVA TWO", 20.0)):
+        profile = await api.client.put(
+            f"/api/v1/tenants/{tenant}/profile", json={"profile": {"callsign": callsign}}, headers=admin
+        )
+        assert profile.status_code == 200, profile.text
+        airport = await api.client.put(
+            f"/api/v1/tenants/{tenant}/airports/KBOS", json={"hub": True, "landing_fee": fee}, headers=admin
+        )
+        assert airport.status_code == 200, airport.text
+    await api.settle()  # the projections kept up (an upsert that inserted twice would stall them)
+    assert (await api.client.get(f"/api/v1/tenants/{tenant}/profile", headers=admin)).json()[
+        "callsign"
+    ] == "NOVA TWO"
+    bos = (await api.client.get(f"/api/v1/tenants/{tenant}/airports/KBOS", headers=admin)).json()
+    assert bos["landing_fee"] == 20.0 and bos["hub"] is True
+    history = (await api.client.get(f"/api/v1/tenants/{tenant}/airports/KBOS/history", headers=admin)).json()
+    assert [h["type"] for h in history] == ["AirportSet", "AirportSet"]

@@ -179,9 +179,12 @@ class OperationsProjection:
             meta = {"version": stored.version, "updated_at": at}
             match event:
                 case AirlineProfileChanged(profile=profile):
+                    # Replaces the row (delete, then insert): the first change makes it.
+                    tx.delete(profiles, stored.tenant_id)
                     tx.insert(profiles, {"tenant_id": stored.tenant_id, "profile": as_json(profile), **meta})
                 case AirportSet(tenant_id=tenant_id, details=details):
                     row = {"tenant_id": tenant_id, "icao": details.icao, "hub": details.hub}
+                    tx.delete(airports, (tenant_id, details.icao))
                     tx.insert(airports, {**row, "details": as_json(details), "updated_at": at})
                 case AirportRemoved():
                     tenant_id, _, icao = _record_id(stored).rpartition(":")

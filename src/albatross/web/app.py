@@ -69,7 +69,8 @@ def create_app(services: Services, *, run_projections: bool = True) -> Litestar:
             "services": Provide(lambda: services, sync_to_thread=False),
             "principal": Provide(provide_principal),
             "context": Provide(provide_context, sync_to_thread=False),
-            "hub": Provide(lambda: hub, sync_to_thread=False),
+            # Not "hub": Litestar takes a body field named like a dependency for a server fault.
+            "live_hub": Provide(lambda: hub, sync_to_thread=False),
         },
         exception_handlers={  # type: ignore[arg-type]
             **EXCEPTION_HANDLERS,

@@ -256,7 +256,7 @@ async def _authenticate(
 async def live(
     socket: WebSocket[Any, Any, Any],
     services: NamedDependency[Services],
-    hub: NamedDependency[LiveHub],
+    live_hub: NamedDependency[LiveHub],
     since: Annotated[int | None, QueryParameter(ge=0, le=2**63 - 1)] = None,
     ticket: Annotated[str | None, QueryParameter(max_length=200)] = None,
 ) -> None:
@@ -275,7 +275,7 @@ async def live(
             raise Closing(CLOSE_NOT_AUTHENTICATED, "not-authenticated", exc.detail) from None
         if principal.must_change_password:
             raise Closing(CLOSE_FORBIDDEN, "password-change-required", "Change your one-time password first.")
-        connection = Connection(socket, services, hub, publisher, principal, found)
+        connection = Connection(socket, services, live_hub, publisher, principal, found)
         tasks = [
             asyncio.create_task(connection.stream(since)),
             asyncio.create_task(connection.heartbeat()),
