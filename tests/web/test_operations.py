@@ -119,6 +119,26 @@ async def test_schedule_search_offers_a_flight_only_on_its_days(api: Api, admin:
     assert bad.status_code == 400 and "departure" in bad.json()["detail"]
 
 
+async def test_the_pilot_id_format_applies_to_pilots_numbered_after_it(
+    api: Api, admin: dict[str, str]
+) -> None:
+    tenant = await setup(api, admin)
+    changed = await api.client.put(
+        f"/api/v1/tenants/{tenant}/profile",
+        json={"profile": {}, "pilot_id_prefix": "NV", "pilot_id_width": 3},
+        headers=admin,
+    )
+    assert changed.status_code == 200, changed.text
+    pilot = await api.user(admin, "pia", "pilot", tenant)
+    await api.settle()
+    view = (await api.client.get(f"/api/v1/users/{pilot.id}", headers=admin)).json()
+    assert view["pilot_id"] == "NV001"
+    bad = await api.client.put(
+        f"/api/v1/tenants/{tenant}/profile", json={"profile": {}, "pilot_id_prefix": "N-V"}, headers=admin
+    )
+    assert bad.status_code == 400 and "pilot_id_prefix" in bad.text
+
+
 async def test_bids_follow_the_airline_rules(api: Api, admin: dict[str, str]) -> None:
     tenant = await setup(api, admin)
     pilot = await api.user(admin, "pia", "pilot", tenant)
@@ -232,9 +252,14 @@ async def test_changes_replace_what_the_read_models_show(api: Api, admin: dict[s
         )
         assert airport.status_code == 200, airport.text
     await api.settle()  # the projections kept up (an upsert that inserted twice would stall them)
-    assert (await api.client.get(f"/api/v1/tenants/{tenant}/profile", headers=admin)).json()[
-        "callsign"
-    ] == "NOVA TWO"
+    airline = (await api.client.get(f"/api/v1/tenants/{tenant}/profile", headers=admin)).json()
+    assert airline["profile"]["callsign"] == "NOVA TWO"
+    assert (airline["name"], airline["icao"], airline["pilot_id_prefix"], airline["pilot_id_width"]) == (
+        "Nova Air",
+        "NVA",
+        "NVA",
+        4,
+    )
     bos = (await api.client.get(f"/api/v1/tenants/{tenant}/airports/KBOS", headers=admin)).json()
     assert bos["landing_fee"] == 20.0 and bos["hub"] is True
     history = (await api.client.get(f"/api/v1/tenants/{tenant}/airports/KBOS/history", headers=admin)).json()

@@ -9,8 +9,9 @@ import msgspec
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from albatross.identity.domain import Tenant
 from albatross.identity.policy import Action, Principal, authorize
-from albatross.kernel import NotFound
+from albatross.kernel import Context, EventCodec, EventStore, NotFound, UnitOfWork
 from albatross.kernel.unit_of_work import now_us
 from albatross.operations import airports as reference
 from albatross.operations.domain import (
@@ -66,6 +67,19 @@ class AirportView(msgspec.Struct, frozen=True):
     fuel_100ll_cost: float = 0.0
     fuel_jet_a_cost: float = 0.0
     fuel_mogas_cost: float = 0.0
+
+
+class AirlineView(msgspec.Struct, frozen=True):
+    """The airline as its members see it: identity's name, code, applications switch and
+    pilot-id format, with the operations profile and rules."""
+
+    id: str
+    name: str
+    icao: str
+    applications_open: bool
+    pilot_id_prefix: str
+    pilot_id_width: int
+    profile: AirlineProfile
 
 
 class BidView(msgspec.Struct, frozen=True):
@@ -128,6 +142,24 @@ class OperationsQueries:
             total = (await conn.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
             rows = (await conn.execute(query.limit(limit).offset(offset))).all()
         return list(rows), int(total)
+
+    async def airline(
+        self, store: EventStore, codec: EventCodec, principal: Principal, tenant_id: str
+    ) -> AirlineView:
+        profile = await self.profile(principal, tenant_id)
+        tenant = await UnitOfWork(store, codec, Context()).load(Tenant, tenant_id)  # a short stream
+        if not tenant.exists:
+            raise NotFound("No such airline.")
+        prefix = tenant.icao if tenant.pilot_id_prefix is None else tenant.pilot_id_prefix
+        return AirlineView(
+            tenant_id,
+            tenant.name,
+            tenant.icao,
+            tenant.applications_open,
+            prefix,
+            tenant.pilot_id_width,
+            profile,
+        )
 
     async def profile(self, principal: Principal, tenant_id: str) -> AirlineProfile:
         authorize(principal, Action.READ_OPERATIONS, tenant_id)

@@ -30,6 +30,7 @@ from albatross.operations.domain import (
 )
 from albatross.operations.queries import (
     AircraftView,
+    AirlineView,
     AirportView,
     BidView,
     FlightSearch,
@@ -164,9 +165,10 @@ class AirlineOperations(Controller):
         principal: NamedDependency[Principal],
         services: NamedDependency[Services],
         consistent: NamedDependency[int],
-    ) -> AirlineProfile:
-        """The airline's profile and rules (bids, PIREP checks, auto-accept)."""
-        return await queries(services).profile(principal, tenant_id)
+    ) -> AirlineView:
+        """The airline: name, codes, applications, pilot-id format, profile and rules (bids, PIREP
+        checks, auto-accept)."""
+        return await queries(services).airline(services.store, services.codec, principal, tenant_id)
 
     @put("/profile", responses=responses(400, 401, 403, 404, 409, 413))
     async def set_profile(
