@@ -396,7 +396,7 @@ def run(repeats: int, began: float) -> None:
     if broker_reason is None:
         title += (
             "; RabbitMQ: commands through serve-role services (the relay), the projections in "
-            "worker-role services' units, wait_for reading the checkpoints table every 50 ms"
+            "worker-role services' units, wait_for polling the checkpoints table (5 ms backing off to 50 ms)"
         )
     table(
         title,
