@@ -108,8 +108,6 @@ class Connection:
         self.last_sent = 0
         self._send_lock = asyncio.Lock()
         self._encoder = msgspec.json.Encoder()
-        self._closed = asyncio.Event()
-        self._close_with: Closing | None = None
 
     async def send(self, frame: dict[str, Any]) -> None:
         async with self._send_lock:
