@@ -23,32 +23,15 @@ from albatross.kernel import (
     NotFound,
     registry,
 )
+from albatross.operations import csv_format
 
 # ---- shared value types ----
 
 Icao = Annotated[str, msgspec.Meta(pattern="^[A-Z0-9]{3,4}$", description="ICAO airport code, upper case")]
 Money = Annotated[float, msgspec.Meta(ge=0, le=1e9)]
 
-AIRCRAFT_STATUSES = ("active", "maintenance", "stored", "retired", "written_off")
-AIRCRAFT_STATES = ("parked", "in_use", "in_flight")
-FUEL_TYPES = ("100ll", "jet_a", "mogas")
-FLIGHT_TYPES = {
-    "J": "Scheduled passenger",
-    "F": "Scheduled cargo",
-    "C": "Charter passenger",
-    "A": "Additional cargo",
-    "E": "VIP",
-    "G": "Additional passenger",
-    "H": "Charter cargo",
-    "I": "Ambulance",
-    "K": "Training",
-    "M": "Mail",
-    "O": "Charter special",
-    "P": "Positioning",
-    "T": "Technical test",
-    "W": "Military",
-    "X": "Technical stop",
-}
+# phpVMS's one-letter flight types: the CSV format and the schedule share one list.
+FLIGHT_TYPES = csv_format.FLIGHT_TYPES
 
 
 def invalid(field: str, message: str) -> InvalidInput:
@@ -229,17 +212,6 @@ def flight_key(details: FlightDetails) -> str:
     return ":".join(
         (details.airline, details.flight_number.upper(), details.route_code or "", details.route_leg or "")
     )
-
-
-def offered_on(details: FlightDetails, day: date) -> bool:
-    """A flight is offered on its days of the week, between its start and end dates."""
-    if not details.active or not details.visible:
-        return False
-    if details.start_date and day < details.start_date:
-        return False
-    if details.end_date and day > details.end_date:
-        return False
-    return details.days == 0 or bool(details.days & (1 << day.weekday()))
 
 
 @registry.event("AirportSet")
