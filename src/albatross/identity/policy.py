@@ -45,6 +45,15 @@ class Action(StrEnum):
     READ_OPERATIONS = "operations.read"
     MANAGE_OPERATIONS = "operations.manage"
     BID = "operations.bid"
+    FLY = "flights.fly"
+    """File and track one's own PIREPs; read one's own career and pay."""
+    READ_FLIGHTS = "flights.read"
+    """See the airline's PIREPs, live flights and pilots' careers."""
+    REVIEW_PIREPS = "flights.review"
+    MANAGE_CAREERS = "flights.careers"
+    """Ranks, awards, a pilot's rank and transfer hours."""
+    READ_FINANCES = "finance.read"
+    MANAGE_FINANCES = "finance.manage"
 
 
 _ADMIN_ON_OWN_AIRLINE = frozenset(
@@ -65,6 +74,12 @@ _ADMIN_ON_OWN_AIRLINE = frozenset(
         Action.READ_OPERATIONS,
         Action.MANAGE_OPERATIONS,
         Action.BID,
+        Action.FLY,
+        Action.READ_FLIGHTS,
+        Action.REVIEW_PIREPS,
+        Action.MANAGE_CAREERS,
+        Action.READ_FINANCES,
+        Action.MANAGE_FINANCES,
     }
 )
 
@@ -79,6 +94,8 @@ _OWN_AIRLINE: dict[str, frozenset[Action]] = {
             Action.READ_USER,
             Action.READ_OPERATIONS,
             Action.BID,
+            Action.FLY,
+            Action.READ_FLIGHTS,
         }
     ),
 }

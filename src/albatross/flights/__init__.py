@@ -1,0 +1,1 @@
+"""Flights and careers: PIREPs, flight tracking, live flights, ranks, awards and aircraft state."""
