@@ -67,8 +67,8 @@ class Envelope(msgspec.Struct, frozen=True):
     """Every channel it is published on (a subscriber learns which of its own it came by)."""
 
 
-PERSONAL_STREAM_TYPES = frozenset({"user", "bids"})
-"""Streams whose id is a person's id (`user-<id>`, `bids-<id>`): their events reach that person."""
+PERSONAL_STREAM_TYPES = frozenset({"user", "bids", "career"})
+"""Streams whose id is a person's id (`user-<id>`, `bids-<id>`, `career-<id>`): their events reach that person."""
 
 
 def channels_for(event: StoredEvent, audience: Audience) -> list[str]:

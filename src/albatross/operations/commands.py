@@ -4,7 +4,7 @@ pilots bid. Every handler authorizes first, then decides in one unit of work."""
 from __future__ import annotations
 
 import uuid
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import msgspec
 
@@ -361,14 +361,23 @@ async def handle_withdraw_bid(
     deps: IdentityDeps, ctx: Context, principal: Principal, bid_id: str
 ) -> CommandResult[None]:
     async def withdraw(uow: UnitOfWork) -> None:
-        bids = await uow.load(Bids, principal.user_id)
-        bid = bids.open.get(bid_id)
-        if bid is None or principal.tenant_id is None:
+        if principal.tenant_id is None:
             raise NotFound("No such bid.")
-        uow.record(bids, bids.withdraw(bid_id, "withdrawn"))
-        owner = f"{principal.user_id}/{bid_id}"
-        await _release(uow, "bid-flight", principal.tenant_id, bid.flight_id, owner)
-        if bid.aircraft_id is not None:
-            await _release(uow, "bid-aircraft", principal.tenant_id, bid.aircraft_id, owner)
+        await remove_bid(uow, principal.user_id, principal.tenant_id, bid_id, "withdrawn")
 
     return await run(deps, ctx, withdraw)
+
+
+async def remove_bid(
+    uow: UnitOfWork, user_id: str, tenant_id: str, bid_id: str, reason: Literal["withdrawn", "flown"]
+) -> None:
+    """End a pilot's bid (withdrawn, or used up by a filed PIREP) and free what it blocked."""
+    bids = await uow.load(Bids, user_id)
+    bid = bids.open.get(bid_id)
+    if bid is None:
+        raise NotFound("No such bid.")
+    uow.record(bids, bids.withdraw(bid_id, reason))
+    owner = f"{user_id}/{bid_id}"
+    await _release(uow, "bid-flight", tenant_id, bid.flight_id, owner)
+    if bid.aircraft_id is not None:
+        await _release(uow, "bid-aircraft", tenant_id, bid.aircraft_id, owner)

@@ -13,6 +13,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from albatross.flights.checks import CHECK_TITLES
 from albatross.kernel import DomainError, NotAuthenticated, TooManyRequests, Unavailable
 
 log = logging.getLogger("albatross.web")
@@ -94,6 +95,7 @@ _TITLES = {
     "concurrency-conflict": "Concurrent change",
     "unavailable": "Temporarily unavailable",
     "projection-lagging": "Read models are catching up",
+    **CHECK_TITLES,
 }
 
 
