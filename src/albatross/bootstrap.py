@@ -21,6 +21,10 @@ from litestar.stores.redis import RedisStore
 from redis.asyncio import Redis
 
 # Imported for what they register: each context's events and what the live feed may tell of them.
+import albatross.finance.domain
+import albatross.flights.careers
+import albatross.flights.domain
+import albatross.flights.feed
 import albatross.identity.domain
 import albatross.identity.feed
 import albatross.operations.domain
@@ -40,6 +44,8 @@ from albatross.identity.commands import IdentityDeps
 from albatross.identity.projections import identity_projections
 from albatross.kernel import Counters, EventCodec, EventDistribution, EventStore, ProjectionRunner, registry
 from albatross.kernel.notifications import Announcements, EventPublisher
+from albatross.finance.projections import finance_projections
+from albatross.flights.projections import flights_projections
 from albatross.operations.projections import operations_projections
 from albatross.services import Services
 
@@ -112,7 +118,12 @@ async def build_services(settings: Settings, *, migrate: bool = True, role: Role
     codec = EventCodec(registry)
     read_models = SqlReadModelStore(writer, reader)
     vault = SqlVault(writer, reader)
-    projections = (*identity_projections(vault), *operations_projections())
+    projections = (
+        *identity_projections(vault),
+        *operations_projections(),
+        *finance_projections(),
+        *flights_projections(),
+    )
     unit_names = [p.name for p in projections] + [Announcements.name]
 
     async def lowest_checkpoint() -> int:

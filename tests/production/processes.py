@@ -128,6 +128,8 @@ UNIT_QUEUES = [
     "albatross.identity.tenants",
     "albatross.identity.users",
     "albatross.operations",
+    "albatross.finance",
+    "albatross.flights",
     "albatross.notifications",
     "albatross.dead-letters",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import types
+import enum
 import typing
 from datetime import date
 from typing import Any, ClassVar
@@ -35,6 +36,8 @@ def strategy_for(tp: Any) -> st.SearchStrategy[Any]:
         return st.sampled_from(typing.get_args(tp))
     if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
         return structs_of(tp)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return st.sampled_from(list(tp))
     simple = {
         str: st.text(max_size=40),
         int: st.integers(-(2**63), 2**63 - 1),

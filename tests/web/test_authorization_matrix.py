@@ -107,6 +107,8 @@ async def call(world: World, method: str, path: str, headers: dict[str, str], **
 
 
 READ_OWN = row(200, 200, 200, 404, 404)
+STAFF_OF_A = row(200, 200, 403, 404, 404)
+STAFF_OF_A_204 = row(204, 204, 403, 404, 404)
 AIRPORTS_CSV = "icao,iata,name,location,country,timezone,hub,lat,lon\nKJFK,JFK,Kennedy,New York,US,America/New_York,1,40.64,-73.78\n"
 
 MATRIX: dict[tuple[str, str], tuple[dict[str, int], Callable[[World, dict[str, str]], Awaitable[int]]]] = {
@@ -345,7 +347,252 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Callable[[World, dict[str, s
         row(404, 404, 404, 404, 404),
         lambda w, h: _withdraw_someone_elses_bid(w, h),
     ),
+    # ---- finance: airline A's books are its staff's; a pilot reads only their own pay ----
+    ("GET", "/api/v1/tenants/{tenant_id:str}/finances/balances"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: call(w, "GET", f"/api/v1/tenants/{w.tenant_a}/finances/balances", h),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/finances/report"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: call(w, "GET", f"/api/v1/tenants/{w.tenant_a}/finances/report?granularity=day", h),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/finances/entries"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: call(w, "GET", f"/api/v1/tenants/{w.tenant_a}/finances/entries", h),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/finances/expenses"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: call(w, "GET", f"/api/v1/tenants/{w.tenant_a}/finances/expenses", h),
+    ),
+    ("POST", "/api/v1/tenants/{tenant_id:str}/finances/expenses"): (
+        row(201, 201, 403, 404, 404),
+        lambda w, h: call(
+            w, "POST", f"/api/v1/tenants/{w.tenant_a}/finances/expenses", h, json=_expense_body(w)
+        ),
+    ),
+    ("PUT", "/api/v1/tenants/{tenant_id:str}/finances/expenses/{expense_id:str}"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: _on_expense(w, h, "PUT", json=_expense_body(w)),
+    ),
+    ("DELETE", "/api/v1/tenants/{tenant_id:str}/finances/expenses/{expense_id:str}"): (
+        row(204, 204, 403, 404, 404),
+        lambda w, h: _on_expense(w, h, "DELETE"),
+    ),
+    ("POST", "/api/v1/tenants/{tenant_id:str}/finances/expenses/post-due"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: call(w, "POST", f"/api/v1/tenants/{w.tenant_a}/finances/expenses/post-due", h),
+    ),
+    # A platform admin belongs to no airline and is paid by none.
+    ("GET", "/api/v1/me/finances"): (
+        row(400, 200, 200, 200, 200),
+        lambda w, h: call(w, "GET", "/api/v1/me/finances", h),
+    ),
+    # ---- flights: PIREPs of a fresh pilot of airline A; staff review, the pilot files ----
+    ("POST", "/api/v1/pireps"): (
+        row(403, 201, 201, 201, 201),  # a platform admin flies for no airline
+        lambda w, h: call(w, "POST", "/api/v1/pireps", h, json={"details": _pirep_details(w)}),
+    ),
+    ("GET", "/api/v1/pireps/{pirep_id:str}"): (READ_OWN, lambda w, h: _on_pirep(w, h, "GET", "")),
+    ("PUT", "/api/v1/pireps/{pirep_id:str}"): (
+        STAFF_OF_A,
+        lambda w, h: _on_pirep(w, h, "PUT", "", json={"fields": {"gate": "B2"}}),
+    ),
+    ("POST", "/api/v1/pireps/{pirep_id:str}/submit"): (
+        STAFF_OF_A,
+        lambda w, h: _on_pirep(w, h, "POST", "/submit", json={}),
+    ),
+    ("POST", "/api/v1/pireps/{pirep_id:str}/cancel"): (
+        STAFF_OF_A_204,
+        lambda w, h: _on_pirep(w, h, "POST", "/cancel"),
+    ),
+    ("POST", "/api/v1/pireps/{pirep_id:str}/accept"): (
+        STAFF_OF_A_204,
+        lambda w, h: _on_pirep(w, h, "POST", "/accept", state="pending"),
+    ),
+    ("POST", "/api/v1/pireps/{pirep_id:str}/reject"): (
+        STAFF_OF_A_204,
+        lambda w, h: _on_pirep(w, h, "POST", "/reject", state="pending", json={"reason": "no"}),
+    ),
+    ("GET", "/api/v1/pireps/{pirep_id:str}/comments"): (
+        READ_OWN,
+        lambda w, h: _on_pirep(w, h, "GET", "/comments"),
+    ),
+    ("POST", "/api/v1/pireps/{pirep_id:str}/comments"): (
+        row(201, 201, 403, 404, 404),
+        lambda w, h: _on_pirep(w, h, "POST", "/comments", json={"text": "Nice landing"}),
+    ),
+    ("POST", "/api/v1/pireps/{pirep_id:str}/positions"): (
+        STAFF_OF_A,
+        lambda w, h: _on_pirep(w, h, "POST", "/positions", state="tracked", json=_positions()),
+    ),
+    ("POST", "/api/v1/pireps/{pirep_id:str}/logs"): (
+        STAFF_OF_A,
+        lambda w, h: _on_pirep(
+            w,
+            h,
+            "POST",
+            "/logs",
+            state="tracked",
+            json={"lines": [{"kind": "log", "message": "V1", "at": 1}]},
+        ),
+    ),
+    ("GET", "/api/v1/pireps/{pirep_id:str}/logs"): (READ_OWN, lambda w, h: _on_pirep(w, h, "GET", "/logs")),
+    ("PUT", "/api/v1/pireps/{pirep_id:str}/route"): (
+        STAFF_OF_A,
+        lambda w, h: _on_pirep(
+            w,
+            h,
+            "PUT",
+            "/route",
+            json={"waypoints": [{"order": 1, "name": "MERIT", "lat": 41.4, "lon": -73.1}]},
+        ),
+    ),
+    ("POST", "/api/v1/pireps/{pirep_id:str}/simbrief"): (
+        STAFF_OF_A,
+        lambda w, h: _on_pirep(w, h, "POST", "/simbrief", content=_ofp()),
+    ),
+    ("GET", "/api/v1/pireps/{pirep_id:str}/track"): (READ_OWN, lambda w, h: _on_pirep(w, h, "GET", "/track")),
+    # Only the bid's owner imports a plan onto it or reads it; a platform admin bids for no airline.
+    ("POST", "/api/v1/bids/{bid_id:str}/simbrief"): (
+        row(403, 404, 404, 404, 404),
+        lambda w, h: _on_someone_elses_bid(w, h, "POST", content=_ofp()),
+    ),
+    ("GET", "/api/v1/bids/{bid_id:str}/simbrief"): (
+        row(404, 404, 404, 404, 404),
+        lambda w, h: _on_someone_elses_bid(w, h, "GET"),
+    ),
+    # "Live" and "me" are the caller's own airline; a platform admin names one with ?tenant_id=.
+    ("GET", "/api/v1/flights/live"): (
+        row(403, 200, 200, 200, 200),
+        lambda w, h: call(w, "GET", "/api/v1/flights/live", h),
+    ),
+    ("GET", "/api/v1/flights/live/geojson"): (
+        row(403, 200, 200, 200, 200),
+        lambda w, h: call(w, "GET", "/api/v1/flights/live/geojson", h),
+    ),
+    ("GET", "/api/v1/me/pireps"): (
+        row(403, 200, 200, 200, 200),
+        lambda w, h: call(w, "GET", "/api/v1/me/pireps", h),
+    ),
+    ("GET", "/api/v1/me/career"): (
+        row(403, 200, 200, 200, 200),
+        lambda w, h: call(w, "GET", "/api/v1/me/career", h),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/pireps"): (
+        READ_OWN,
+        lambda w, h: call(w, "GET", f"/api/v1/tenants/{w.tenant_a}/pireps?state=pending", h),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/careers"): (
+        READ_OWN,
+        lambda w, h: call(w, "GET", f"/api/v1/tenants/{w.tenant_a}/careers", h),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/careers/settings"): (
+        READ_OWN,
+        lambda w, h: call(w, "GET", f"/api/v1/tenants/{w.tenant_a}/careers/settings", h),
+    ),
+    ("PUT", "/api/v1/tenants/{tenant_id:str}/careers/settings"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: call(
+            w,
+            "PUT",
+            f"/api/v1/tenants/{w.tenant_a}/careers/settings",
+            h,
+            json={"ranks": [{"name": w.unique("R")}]},
+        ),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/careers/{user_id:str}"): (
+        READ_OWN,
+        lambda w, h: _on_career(w, h, "GET", ""),
+    ),
+    ("PUT", "/api/v1/tenants/{tenant_id:str}/careers/{user_id:str}/rank"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: _on_career(w, h, "PUT", "/rank", json={"rank": "Cadet"}),
+    ),
+    ("PUT", "/api/v1/tenants/{tenant_id:str}/careers/{user_id:str}/transfer-hours"): (
+        row(200, 200, 403, 404, 404),
+        lambda w, h: _on_career(w, h, "PUT", "/transfer-hours", json={"minutes": 60}),
+    ),
+    ("GET", "/api/v1/tenants/{tenant_id:str}/aircraft-state"): (
+        READ_OWN,
+        lambda w, h: call(w, "GET", f"/api/v1/tenants/{w.tenant_a}/aircraft-state", h),
+    ),
 }
+
+
+def _pirep_details(world: World) -> dict[str, Any]:
+    return {
+        "airline": "AAA",
+        "flight_number": world.unique("7"),
+        "departure": "KJFK",
+        "arrival": "KBOS",
+        "flight_minutes": 70,
+    }
+
+
+def _positions() -> dict[str, Any]:
+    return {"positions": [{"id": "1", "lat": 40.6, "lon": -73.8, "at": 1}]}
+
+
+def _ofp() -> bytes:
+    from tests.unit.test_simbrief import OFP_LBS
+
+    return OFP_LBS.replace("katl", "KJFK").replace("KLEX", "KBOS").encode()
+
+
+async def _on_pirep(
+    world: World, headers: dict[str, str], method: str, suffix: str, state: str = "draft", **kw: Any
+) -> int:
+    """On a fresh PIREP of a fresh pilot of airline A: a draft, pending, or a flight in progress."""
+    pilot = await world.api.user(world.admin, world.unique("flyer"), "pilot", world.tenant_a)
+    body = {"source": "tracked" if state == "tracked" else "manual", "details": _pirep_details(world)}
+    created = await world.api.client.post("/api/v1/pireps", json=body, headers=pilot.headers)
+    assert created.status_code == 201, created.text
+    pirep_id = created.json()["id"]
+    if state == "pending":
+        submitted = await world.api.client.post(
+            f"/api/v1/pireps/{pirep_id}/submit", json={}, headers=pilot.headers
+        )
+        assert submitted.status_code == 200, submitted.text
+    await world.api.settle()
+    return await call(world, method, f"/api/v1/pireps/{pirep_id}{suffix}", headers, **kw)
+
+
+async def _on_career(world: World, headers: dict[str, str], method: str, suffix: str, **kw: Any) -> int:
+    settings = {"ranks": [{"name": "Cadet"}]}
+    assert (
+        await world.api.client.put(
+            f"/api/v1/tenants/{world.tenant_a}/careers/settings", json=settings, headers=world.admin
+        )
+    ).status_code == 200
+    user_id = await world.target()
+    await world.api.settle()
+    return await call(
+        world, method, f"/api/v1/tenants/{world.tenant_a}/careers/{user_id}{suffix}", headers, **kw
+    )
+
+
+async def _on_someone_elses_bid(world: World, headers: dict[str, str], method: str, **kw: Any) -> int:
+    bidder = await world.api.user(world.admin, world.unique("bidder"), "pilot", world.tenant_a)
+    body = {**_flight_body(world), "arrival": "KBOS"}
+    flight_id = await _created(world, "flights", body)
+    placed = await world.api.client.post(
+        "/api/v1/bids", json={"flight_id": flight_id}, headers=bidder.headers
+    )
+    assert placed.status_code == 201, placed.text
+    await world.api.settle()
+    return await call(world, method, f"/api/v1/bids/{placed.json()['id']}/simbrief", headers, **kw)
+
+
+def _expense_body(world: World) -> dict[str, Any]:
+    return {"name": world.unique("Expense "), "amount": 100, "period": "monthly"}
+
+
+async def _on_expense(world: World, headers: dict[str, str], method: str, **kw: Any) -> int:
+    """On a fresh expense of airline A."""
+    expense_id = await _created(world, "finances/expenses", _expense_body(world))
+    return await call(
+        world, method, f"/api/v1/tenants/{world.tenant_a}/finances/expenses/{expense_id}", headers, **kw
+    )
 
 
 def _subfleet_body(world: World) -> dict[str, Any]:

@@ -543,3 +543,81 @@ async def test_pilots_may_not_review_and_cannot_touch_others_reports(
     assert (await api.client.post(f"/api/v1/pireps/{pirep}/cancel", headers=other.headers)).status_code == 403
     cancel_pending = await api.client.post(f"/api/v1/pireps/{pirep}/cancel", headers=airline.pilot.headers)
     assert cancel_pending.status_code == 409
+
+
+async def test_a_simbrief_plan_goes_onto_a_draft_and_a_bid(api: Api, airline: Airline) -> None:
+    from tests.unit.test_simbrief import OFP_LBS
+
+    ofp = OFP_LBS.replace("katl", "KJFK").replace("KLEX", "KBOS").replace("KIND", "KPVD")
+    pirep = await file(api, airline)
+    url = f"/api/v1/pireps/{pirep}/simbrief"
+    imported = await api.client.post(
+        url, content=ofp.encode(), headers={**airline.pilot.headers, "Content-Type": "application/xml"}
+    )
+    assert imported.status_code == 200, imported.text
+    await api.settle()
+    view = (await api.client.get(f"/api/v1/pireps/{pirep}", headers=airline.pilot.headers)).json()
+    details = view["details"]
+    assert (details["route"], details["planned_distance_nm"], details["level"]) == (
+        "PADGT2 RAFTN DCT HYK DCT",
+        321,
+        35000,
+    )
+    assert (details["planned_fuel_lbs"], details["planned_minutes"], details["alternate"]) == (
+        14009,
+        70,
+        "KPVD",
+    )
+    assert view["briefing"]["registration"] == "N574AD"
+
+    elsewhere = await api.client.post(url, content=OFP_LBS.encode(), headers=airline.pilot.headers)
+    assert elsewhere.status_code == 400 and elsewhere.json()["errors"][0]["field"] == "ofp"
+    junk = await api.client.post(
+        url, content=b"<!DOCTYPE x [<!ENTITY a 'b'>]><OFP/>", headers=airline.pilot.headers
+    )
+    assert junk.status_code == 400 and junk.json()["type"] == "invalid-input"
+
+    bid = (
+        await api.client.post(
+            "/api/v1/bids", json={"flight_id": airline.flight_id}, headers=airline.pilot.headers
+        )
+    ).json()
+    on_bid = await api.client.post(
+        f"/api/v1/bids/{bid['id']}/simbrief", content=ofp, headers=airline.pilot.headers
+    )
+    assert on_bid.status_code == 200, on_bid.text
+    await api.settle()
+    plan = (await api.client.get(f"/api/v1/bids/{bid['id']}/simbrief", headers=airline.pilot.headers)).json()
+    assert (plan["origin"], plan["destination"], plan["cruise_level"]) == ("KJFK", "KBOS", 35000)
+    assert (
+        await api.client.get(f"/api/v1/bids/{bid['id']}/simbrief", headers=airline.staff)
+    ).status_code == 404
+
+
+async def test_a_flight_that_earned_and_cost_nothing_is_accepted_with_no_entry(
+    api: Api, airline: Airline
+) -> None:
+    # No ranks (so no pay), no aircraft, no schedule, no fuel, and no fees at KBOS or KJFK this way round.
+    await api.client.put(f"/api/v1/tenants/{airline.id}/careers/settings", json={}, headers=airline.staff)
+    free = await file(
+        api,
+        airline,
+        aircraft_id=None,
+        flight_id=None,
+        fuel_used_lbs=0,
+        flight_number="901",
+        departure="KBOS",
+        arrival="KJFK",
+    )
+    await submit(api, airline, free)
+    assert (await api.client.post(f"/api/v1/pireps/{free}/accept", headers=airline.staff)).status_code == 204
+    await api.settle()
+    entries = (
+        await api.client.get(
+            f"/api/v1/tenants/{airline.id}/finances/entries?reference={free}", headers=airline.staff
+        )
+    ).json()
+    assert entries["items"] == []
+    assert (
+        await api.client.post(f"/api/v1/pireps/{free}/reject", json={"reason": "r"}, headers=airline.staff)
+    ).status_code == 204

@@ -161,6 +161,7 @@ class Career(Aggregate):
         self.flights: dict[str, FlightCredited] = {}  # in the order credited
         self.transfer_minutes = 0
         self.rank: str | None = None
+        self.staff_rank: str | None = None  # the last rank staff set: a debit never goes below it
         self.promotions: dict[str, str | None] = {}  # pirep id -> rank before its promotion
         self.awards: dict[str, str | None] = {}  # award id -> the PIREP that earned it
 
@@ -194,13 +195,20 @@ class Career(Aggregate):
         if pirep_id not in self.flights:
             return []
         events: list[DomainEvent] = [FlightDebited(pirep_id=pirep_id)]
-        if pirep_id in self.promotions and self.rank is not None:
-            previous = self.promotions[pirep_id]
-            if previous is not None:
-                events.append(
-                    RankChanged(tenant_id=tenant_id, rank=previous, previous=self.rank, by="promotion")
-                )
         self._apply_all(events)
+        # Back to what the remaining hours earn, never below the rank staff set. (Undoing only
+        # this PIREP's own promotion is not enough: after an earlier debit re-promoted by the
+        # remaining hours, that rank belongs to no PIREP and would never be taken back.)
+        ranks = [r.name for r in settings.ranks]
+        earned = earned_rank(settings, self.total_hours)
+        floor = max(
+            (ranks.index(name) for name in (self.staff_rank, earned and earned.name) if name in ranks),
+            default=-1,
+        )
+        if floor >= 0 and self.rank in ranks and ranks.index(self.rank) > floor:
+            demotion = RankChanged(tenant_id=tenant_id, rank=ranks[floor], previous=self.rank, by="promotion")
+            self._apply_all([demotion])
+            events.append(demotion)
         events += self._settle(tenant_id, settings, None)
         return events
 
@@ -268,6 +276,7 @@ class Career(Aggregate):
                 if by == "promotion" and pirep_id is not None:
                     self.promotions[pirep_id] = previous
                 elif by == "staff":
+                    self.staff_rank = rank
                     self.promotions.clear()  # a staff decision is no longer any PIREP's to undo
             case TransferHoursSet(minutes=minutes):
                 self.transfer_minutes = minutes

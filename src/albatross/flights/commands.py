@@ -15,6 +15,7 @@ from albatross.flights.careers import AirlineCareers, Career, CareerSettings, Fl
 from albatross.flights.checks import CheckFailed, auto_accept_rule, plausible_time
 from albatross.flights.domain import (
     AircraftState,
+    Briefing,
     LogLine,
     Phase,
     Pirep,
@@ -26,6 +27,7 @@ from albatross.flights.domain import (
     Track,
     Waypoint,
 )
+from albatross.flights.simbrief import parse_ofp
 from albatross.identity.commands import IdentityDeps, run
 from albatross.identity.domain import Tenant, User
 from albatross.identity.policy import Action, Principal, authorize
@@ -588,6 +590,47 @@ async def handle_comment(
         return comment_id
 
     return await run(deps, ctx, comment)
+
+
+# ---- SimBrief ----
+
+
+async def handle_brief_pirep(
+    deps: IdentityDeps, ctx: Context, principal: Principal, pirep_id: str, ofp: str | bytes
+) -> CommandResult[None]:
+    """Import a SimBrief OFP onto a draft or a flight in progress."""
+    plan = parse_ofp(ofp)
+
+    async def brief(uow: UnitOfWork) -> None:
+        pirep = await _pirep(uow, principal, pirep_id)
+        uow.record(pirep, pirep.brief(plan))
+
+    return await run(deps, ctx, brief)
+
+
+async def handle_brief_bid(
+    deps: IdentityDeps, ctx: Context, principal: Principal, bid_id: str, ofp: str | bytes
+) -> CommandResult[None]:
+    """Import a SimBrief OFP onto one of the pilot's own bids."""
+    tenant_id = _pilot_tenant(principal)
+    plan = parse_ofp(ofp)
+
+    async def brief(uow: UnitOfWork) -> None:
+        bid = (await uow.load(Bids, principal.user_id)).open.get(bid_id)
+        if bid is None:
+            raise NotFound("No such bid.")
+        flight = (await uow.load(Flight, bid.flight_id)).details
+        if flight is None:
+            raise NotFound("The bid's flight no longer exists.")
+        briefing = await uow.load(Briefing, bid_id)
+        uow.record(
+            briefing,
+            briefing.attach(
+                tenant_id, principal.user_id, bid.flight_id, flight.departure, flight.arrival, plan
+            ),
+        )
+
+    return await run(deps, ctx, brief)
 
 
 # ---- careers ----

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from albatross.flights.simbrief import SimbriefPlan
 from albatross.kernel import (
     Aggregate,
     AlreadyExists,
@@ -90,6 +91,7 @@ class PirepDetails(msgspec.Struct, frozen=True, kw_only=True):
     route: Annotated[str, msgspec.Meta(max_length=4000)] = ""
     planned_distance_nm: Annotated[float, msgspec.Meta(ge=0, le=13000)] | None = None
     planned_minutes: Annotated[int, msgspec.Meta(ge=0, le=2000)] | None = None
+    planned_fuel_lbs: Annotated[float, msgspec.Meta(ge=0, le=2e6)] | None = None
     distance_nm: Annotated[float, msgspec.Meta(ge=0, le=13000)] | None = None
     """Flown."""
     flight_minutes: Annotated[int, msgspec.Meta(ge=0, le=2000)] | None = None
@@ -179,6 +181,13 @@ class PirepRouteSet(DomainEvent, frozen=True, kw_only=True):
     waypoints: list[Waypoint]
 
 
+@registry.event("PirepBriefed")
+class PirepBriefed(DomainEvent, frozen=True, kw_only=True):
+    """A SimBrief flight plan imported onto the report (its numbers also go into the details)."""
+
+    plan: SimbriefPlan
+
+
 class PirepComment(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     author_id: str
@@ -207,6 +216,7 @@ class Pirep(Aggregate):
         self.waypoints: list[Waypoint] = []
         self.accepted_by_rule: str | None = None
         self.reject_reason: str | None = None
+        self.briefing: SimbriefPlan | None = None
 
     # ---- decisions ----
 
@@ -306,6 +316,23 @@ class Pirep(Aggregate):
         ordered = sorted(waypoints, key=lambda w: w.order)
         return [] if ordered == self.waypoints else [PirepRouteSet(waypoints=ordered)]
 
+    def brief(self, plan: SimbriefPlan) -> list[DomainEvent]:
+        """Take route, planned distance, time and fuel, cruise level and alternate from a plan
+        for this flight's airports."""
+        details = self.require_editable()
+        check_plan(plan, details.departure, details.arrival)
+        planned = msgspec.structs.replace(
+            details,
+            route=plan.route[:4000],
+            planned_distance_nm=min(plan.planned_distance_nm, 13000),
+            planned_minutes=min(plan.planned_flight_minutes, 2000),
+            planned_fuel_lbs=min(plan.planned_fuel_lbs, 2e6),
+            level=min(plan.cruise_level, 60000),
+            alternate=plan.alternate or details.alternate,
+        )
+        events: list[DomainEvent] = [] if planned == details else [PirepUpdated(details=planned)]
+        return [*events, PirepBriefed(plan=plan)]
+
     def comment(self, comment_id: str, author_id: str, text: str, now: int) -> list[DomainEvent]:
         self.require()
         text = text.strip()
@@ -350,6 +377,8 @@ class Pirep(Aggregate):
                 self.fields = {**self.fields, **fields}
             case PirepRouteSet(waypoints=waypoints):
                 self.waypoints = list(waypoints)
+            case PirepBriefed(plan=plan):
+                self.briefing = plan
             case PirepCommentAdded():
                 self.comments.append(
                     PirepComment(id=event.comment_id, author_id=event.author_id, text=event.text, at=event.at)
@@ -362,6 +391,48 @@ def check_route(details: PirepDetails) -> None:
         raise InvalidInput(
             "arrival: must differ from the departure", fields={"arrival": "must differ from the departure"}
         )
+
+
+def check_plan(plan: SimbriefPlan, departure: str, arrival: str) -> None:
+    if (plan.origin, plan.destination) != (departure, arrival):
+        message = f"the plan is {plan.origin}-{plan.destination}, the flight {departure}-{arrival}"
+        raise InvalidInput(f"ofp: {message}", fields={"ofp": message})
+
+
+# ---- a SimBrief plan made for a bid, before the flight starts ----
+
+
+@registry.event("BidBriefed")
+class BidBriefed(DomainEvent, frozen=True, kw_only=True):
+    tenant_id: str
+    user_id: str
+    bid_id: str
+    flight_id: str
+    plan: SimbriefPlan
+
+
+class Briefing(Aggregate):
+    """Stream `briefing-<bid id>`: the latest SimBrief plan a pilot imported for a bid."""
+
+    stream_type = "briefing"
+
+    def __init__(self, id: str) -> None:
+        super().__init__(id)
+        self.plan: SimbriefPlan | None = None
+
+    def attach(
+        self, tenant_id: str, user_id: str, flight_id: str, departure: str, arrival: str, plan: SimbriefPlan
+    ) -> list[DomainEvent]:
+        check_plan(plan, departure, arrival)
+        self.tenant_id = tenant_id
+        return [
+            BidBriefed(tenant_id=tenant_id, user_id=user_id, bid_id=self.id, flight_id=flight_id, plan=plan)
+        ]
+
+    def apply(self, event: DomainEvent) -> None:
+        if isinstance(event, BidBriefed):
+            self.tenant_id = event.tenant_id
+            self.plan = event.plan
 
 
 # ---- a repeated submission returns the report already made ----
@@ -464,11 +535,10 @@ class Track(Aggregate):
 
     def record(self, tenant_id: str, positions: list[Position]) -> list[DomainEvent]:
         self.tenant_id = tenant_id
-        fresh: dict[str, Position] = {}
-        for position in positions:  # the last of a repeated id in one batch wins
-            if self.positions.get(position.id) != position:
-                fresh[position.id] = position
-        if len(self.positions) + len(fresh) > MAX_TRACK_POINTS:
+        batch = {position.id: position for position in positions}  # the last of a repeated id wins
+        fresh = {id: position for id, position in batch.items() if self.positions.get(id) != position}
+        added = sum(1 for id in fresh if id not in self.positions)  # a re-posted row replaces its own
+        if len(self.positions) + added > MAX_TRACK_POINTS:
             raise InvalidState(f"A flight's track holds at most {MAX_TRACK_POINTS} positions.")
         return (
             [PositionsRecorded(tenant_id=tenant_id, pirep_id=self.id, positions=list(fresh.values()))]

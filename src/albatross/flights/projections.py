@@ -24,7 +24,9 @@ from albatross.flights.domain import (
     AircraftFlown,
     AircraftReleased,
     AircraftTaken,
+    BidBriefed,
     PirepAccepted,
+    PirepBriefed,
     PirepCancelled,
     PirepCommentAdded,
     PirepCreated,
@@ -65,6 +67,7 @@ pireps = Table(
     Column("reject_reason", Text, nullable=True),
     Column("last_position", Text, nullable=True),
     Column("positions", Integer, nullable=False),
+    Column("briefing", Text, nullable=True),
     Column("created_at", BigInteger, nullable=False),
     Column("submitted_at", BigInteger, nullable=True),
     Column("updated_at", BigInteger, nullable=False),
@@ -174,6 +177,17 @@ career_settings = Table(
     Column("updated_at", BigInteger, nullable=False),
 )
 
+briefings = Table(
+    "rm_briefings",
+    metadata,
+    Column("bid_id", String(36), primary_key=True),
+    Column("tenant_id", String(36), nullable=False),
+    Column("user_id", String(36), nullable=False),
+    Column("flight_id", String(36), nullable=False),
+    Column("plan", Text, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+
 _RECENT = 50
 
 
@@ -211,6 +225,8 @@ _EVENTS = (
     PirepFieldsSet,
     PirepRouteSet,
     PirepCommentAdded,
+    PirepBriefed,
+    BidBriefed,
     PositionsRecorded,
     AcarsLogged,
     AircraftTaken,
@@ -239,6 +255,7 @@ class FlightsProjection:
         pilot_awards,
         aircraft_state,
         career_settings,
+        briefings,
     )
     event_types = frozenset(e.event_type for e in _EVENTS)
 
@@ -264,6 +281,7 @@ class FlightsProjection:
                             "reject_reason": None,
                             "last_position": None,
                             "positions": 0,
+                            "briefing": None,
                             "created_at": event.at,
                             "submitted_at": None,
                             **touch,
@@ -305,6 +323,21 @@ class FlightsProjection:
                     tx.update(pireps, _id(stored), {"fields": as_json(merged), **touch})
                 case PirepRouteSet(waypoints=waypoints):
                     tx.update(pireps, _id(stored), {"waypoints": as_json(waypoints), **touch})
+                case PirepBriefed(plan=plan):
+                    tx.update(pireps, _id(stored), {"briefing": as_json(plan), **touch})
+                case BidBriefed():
+                    tx.delete(briefings, event.bid_id)
+                    tx.insert(
+                        briefings,
+                        {
+                            "bid_id": event.bid_id,
+                            "tenant_id": event.tenant_id,
+                            "user_id": event.user_id,
+                            "flight_id": event.flight_id,
+                            "plan": as_json(event.plan),
+                            "updated_at": at,
+                        },
+                    )
                 case PirepCommentAdded():
                     tx.insert(
                         comments,

@@ -14,6 +14,7 @@ from albatross.flights.domain import PirepDetails, Position, Waypoint
 from albatross.flights.projections import (
     acars_logs,
     aircraft_state,
+    briefings,
     career_settings,
     careers,
     comments,
@@ -21,7 +22,9 @@ from albatross.flights.projections import (
     pireps,
     positions,
 )
+from albatross.flights.simbrief import SimbriefPlan
 from albatross.identity.policy import Action, Principal, authorize
+from albatross.identity.projections import users
 from albatross.kernel import NotFound
 from albatross.kernel.unit_of_work import now_us
 
@@ -42,6 +45,7 @@ class PirepView(msgspec.Struct, frozen=True, kw_only=True):
     reject_reason: str | None
     last_position: Position | None
     positions: int
+    briefing: SimbriefPlan | None
     created_at: int
     submitted_at: int | None
     updated_at: int
@@ -120,6 +124,7 @@ def _pirep(row: Any) -> PirepView:
         reject_reason=row.reject_reason,
         last_position=msgspec.json.decode(row.last_position, type=Position) if row.last_position else None,
         positions=row.positions,
+        briefing=msgspec.json.decode(row.briefing, type=SimbriefPlan) if row.briefing else None,
         created_at=row.created_at,
         submitted_at=row.submitted_at,
         updated_at=row.updated_at,
@@ -232,6 +237,14 @@ class FlightsQueries:
         c = comments.c
         rows = await self._rows(select(comments).where(c.pirep_id == pirep_id).order_by(c.at, c.id))
         return [CommentView(r.id, r.author_id, r.text, r.at) for r in rows]
+
+    async def bid_briefing(self, principal: Principal, bid_id: str) -> SimbriefPlan:
+        """The SimBrief plan a pilot imported for their own bid."""
+        c = briefings.c
+        rows = await self._rows(select(briefings).where(c.bid_id == bid_id, c.user_id == principal.user_id))
+        if not rows:
+            raise NotFound("No SimBrief plan for this bid.")
+        return msgspec.json.decode(rows[0].plan, type=SimbriefPlan)
 
     # ---- careers ----
 

@@ -15,7 +15,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from albatross import __version__
 from albatross.services import Services
-from albatross.web import identity, live, operations, system, users
+from albatross.web import finance, flights, identity, live, operations, system, users
 from albatross.web.deps import provide_context, provide_principal
 from albatross.web.http_metrics import http_metrics
 from albatross.web.live_hub import LiveHub
@@ -62,6 +62,13 @@ def create_app(services: Services, *, run_projections: bool = True) -> Litestar:
             operations.ReferenceAirports,
             operations.AirlineOperations,
             operations.BidsController,
+            finance.FinanceController,
+            finance.MyFinancesController,
+            flights.PirepsController,
+            flights.LiveFlights,
+            flights.BidBriefings,
+            flights.MyFlights,
+            flights.AirlineFlights,
             live.live,
             live.create_ticket,
         ],

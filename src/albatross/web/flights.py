@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Controller, Response, get, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, QueryParameter
 
@@ -22,6 +22,7 @@ from albatross.flights.queries import (
     PirepPage,
     PirepView,
 )
+from albatross.flights.simbrief import MAX_OFP_BYTES, SimbriefPlan
 from albatross.identity.policy import Principal
 from albatross.kernel import Context, Forbidden
 from albatross.services import Services
@@ -299,6 +300,27 @@ class PirepsController(Controller):
         )
         return Changed(result.position)
 
+    @post(
+        "/{pirep_id:str}/simbrief",
+        status_code=200,
+        responses=responses(400, 401, 403, 404, 409, 413),
+        request_max_body_size=MAX_OFP_BYTES,
+    )
+    async def simbrief(
+        self,
+        pirep_id: FromPath[str],
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
+        services: NamedDependency[Services],
+    ) -> Changed:
+        """Import a SimBrief OFP (the XML, uploaded or pasted as the body): route, planned
+        distance, time and fuel, cruise level and alternate go onto the PIREP."""
+        result = await commands.handle_brief_pirep(
+            services.identity, context, principal, pirep_id, await request.body()
+        )
+        return Changed(result.position)
+
     @get("/{pirep_id:str}/track", media_type=GEOJSON, responses=responses(400, 401, 404, 503))
     async def track(
         self,
@@ -309,6 +331,42 @@ class PirepsController(Controller):
     ) -> dict[str, Any]:
         """The flight's path as a GeoJSON Feature: a LineString of [lon, lat, altitude m]."""
         return await queries(services).geojson(principal, pirep_id)
+
+
+class BidBriefings(Controller):
+    path = "/api/v1/bids/{bid_id:str}/simbrief"
+    tags = ["flights"]
+    dependencies = {"consistent": Provide(wait_for_position)}
+
+    @post(
+        "/",
+        status_code=200,
+        responses=responses(400, 401, 403, 404, 409, 413),
+        request_max_body_size=MAX_OFP_BYTES,
+    )
+    async def attach(
+        self,
+        bid_id: FromPath[str],
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
+        services: NamedDependency[Services],
+    ) -> Changed:
+        """Import a SimBrief OFP onto one of your bids (its airports must be the flight's)."""
+        result = await commands.handle_brief_bid(
+            services.identity, context, principal, bid_id, await request.body()
+        )
+        return Changed(result.position)
+
+    @get("/", responses=responses(400, 401, 404, 503))
+    async def plan(
+        self,
+        bid_id: FromPath[str],
+        principal: NamedDependency[Principal],
+        services: NamedDependency[Services],
+        consistent: NamedDependency[int],
+    ) -> SimbriefPlan:
+        return await queries(services).bid_briefing(principal, bid_id)
 
 
 class LiveFlights(Controller):
@@ -412,7 +470,8 @@ class AirlineFlights(Controller):
         services: NamedDependency[Services],
         consistent: NamedDependency[int],
         states: Annotated[
-            list[State] | None, QueryParameter(name="state", description="Only these states (repeat the parameter)")
+            list[State] | None,
+            QueryParameter(name="state", description="Only these states (repeat the parameter)"),
         ] = None,
         pilot_id: Annotated[str | None, QueryParameter(max_length=36)] = None,
         limit: Limit = 50,
