@@ -40,12 +40,12 @@ from albatross.adapters.sql_event_store import SqlEventStore
 from albatross.adapters.sql_read_models import SqlReadModelStore
 from albatross.adapters.vault import SqlVault
 from albatross.config import Settings
+from albatross.finance.projections import finance_projections
+from albatross.flights.projections import flights_projections
 from albatross.identity.commands import IdentityDeps
 from albatross.identity.projections import identity_projections
 from albatross.kernel import Counters, EventCodec, EventDistribution, EventStore, ProjectionRunner, registry
 from albatross.kernel.notifications import Announcements, EventPublisher
-from albatross.finance.projections import finance_projections
-from albatross.flights.projections import flights_projections
 from albatross.operations.projections import operations_projections
 from albatross.services import Services
 

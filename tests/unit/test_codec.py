@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import types
 import enum
+import types
 import typing
 from datetime import date
 from typing import Any, ClassVar

@@ -24,7 +24,6 @@ from albatross.flights.projections import (
 )
 from albatross.flights.simbrief import SimbriefPlan
 from albatross.identity.policy import Action, Principal, authorize
-from albatross.identity.projections import users
 from albatross.kernel import NotFound
 from albatross.kernel.unit_of_work import now_us
 
