@@ -170,6 +170,7 @@ async def _worker(settings: Settings, _: argparse.Namespace) -> int:
         async with host.lifespan():
             # One runner per unit; with a broker, each unit runs in one worker at a time.
             runners = [asyncio.create_task(unit.run()) for unit in services.units]
+            runners += [asyncio.create_task(clock()) for clock in services.clocks]
             print("Worker running projections", flush=True)
             try:
                 await stop.wait()

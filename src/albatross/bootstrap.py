@@ -19,6 +19,7 @@ from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from redis.asyncio import Redis
+from sqlalchemy import select
 
 # Imported for what they register: each context's events and what the live feed may tell of them.
 import albatross.finance.domain
@@ -40,10 +41,11 @@ from albatross.adapters.sql_event_store import SqlEventStore
 from albatross.adapters.sql_read_models import SqlReadModelStore
 from albatross.adapters.vault import SqlVault
 from albatross.config import Settings
+from albatross.finance.clock import run_expense_clock
 from albatross.finance.projections import finance_projections
 from albatross.flights.projections import flights_projections
 from albatross.identity.commands import IdentityDeps
-from albatross.identity.projections import identity_projections
+from albatross.identity.projections import identity_projections, tenants
 from albatross.kernel import Counters, EventCodec, EventDistribution, EventStore, ProjectionRunner, registry
 from albatross.kernel.notifications import Announcements, EventPublisher
 from albatross.operations.projections import operations_projections
@@ -232,7 +234,12 @@ async def build_services(settings: Settings, *, migrate: bool = True, role: Role
             checks["projections"] = {"ok": False, "error": type(exc).__name__}
         return checks
 
+    async def airline_ids() -> list[str]:
+        async with reader.connect() as conn:
+            return [row.id for row in await conn.execute(select(tenants.c.id))]
+
     return Services(
+        clocks=[lambda: run_expense_clock(identity, airline_ids)],
         settings=settings,
         store=store,
         codec=codec,

@@ -74,6 +74,9 @@ class Services:
     """...when this says so of the instance (some of those types also mean other failures)."""
     metrics: Metrics = field(default_factory=NoMetrics)
     """HTTP request metrics and the /metrics exposition."""
+    clocks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    """Jobs that run on time rather than on events (the expense clock): run where the
+    projections run, embedded in serve, else in every worker (each is safe to run in many)."""
 
     async def close(self) -> None:
         for close in reversed(self.closers):

@@ -312,3 +312,27 @@ async def test_the_expense_clock_posts_at_start_and_survives_failures(
         await clock
     entries = await read(api, admin, f"{finances(tenant)}/entries")
     assert entries["total"] == 1
+
+
+async def test_the_services_bring_an_expense_clock_over_every_airline(
+    api: Api, admin: dict[str, str]
+) -> None:
+    """What serve (embedded) and every worker (production) run beside the projections."""
+    first = await api.tenant(admin, "Nova Air", "NVA")
+    second = await api.tenant(admin, "Orbit Air", "ORB")
+    for tenant in (first, second):
+        await add_expense(api, admin, tenant, name="Rent", amount=5, period="monthly")
+    await api.settle()  # the clock finds the airlines in the read models
+    clock = asyncio.create_task(api.services.clocks[0]())
+    try:
+        for tenant in (first, second):
+            for _ in range(200):
+                await api.settle()
+                if (await read(api, admin, f"{finances(tenant)}/entries"))["total"] == 1:
+                    break
+                await asyncio.sleep(0.05)
+            assert (await read(api, admin, f"{finances(tenant)}/entries"))["total"] == 1
+    finally:
+        clock.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await clock

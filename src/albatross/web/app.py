@@ -39,7 +39,8 @@ def create_app(services: Services, *, run_projections: bool = True) -> Litestar:
 
     @contextlib.asynccontextmanager
     async def projections(_: Litestar) -> AsyncIterator[None]:
-        tasks = [asyncio.create_task(services.runner.run())] if run_projections else []
+        jobs = [services.runner.run, *services.clocks] if run_projections else []
+        tasks = [asyncio.create_task(job()) for job in jobs]
         if hub is not None:
             tasks.append(asyncio.create_task(hub.run()))
         try:
