@@ -210,10 +210,13 @@ def test_a_staff_rank_above_the_hours_is_kept_after_further_credits() -> None:
     assert Career.fold(U, events).rank == "Senior Captain"
 
 
-def test_staff_set_only_known_ranks_and_the_same_rank_records_nothing() -> None:
+def test_staff_set_only_known_ranks_and_confirming_a_promotion_pins_it_once() -> None:
     career = Career.fold(U, [flight("p1", 60), promoted("Cadet", None, "p1")])
     with pytest.raises(NotFound):
         career.set_rank(T, SETTINGS, "Admiral")
+    pinned = career.set_rank(T, SETTINGS, "Cadet")
+    assert pinned == [staff("Cadet", "Cadet")]
+    career = Career.fold(U, [flight("p1", 60), promoted("Cadet", None, "p1"), *pinned])
     assert career.set_rank(T, SETTINGS, "Cadet") == []
     assert career.set_rank(T, SETTINGS, "Captain") == [staff("Captain", "Cadet")]
 

@@ -216,8 +216,9 @@ class Career(Aggregate):
         if rank not in {r.name for r in settings.ranks}:
             raise NotFound(f"No rank {rank!r} in this airline.")
         self.tenant_id = tenant_id
-        if rank == self.rank:
+        if rank == self.rank == self.staff_rank:
             return []
+        # Staff naming the rank a promotion already gave still pins it: a later debit keeps it.
         return [RankChanged(tenant_id=tenant_id, rank=rank, previous=self.rank, by="staff")]
 
     def set_transfer_minutes(
