@@ -516,6 +516,124 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Callable[[World, dict[str, s
         READ_OWN,
         lambda w, h: call(w, "GET", f"/api/v1/tenants/{w.tenant_a}/aircraft-state", h),
     ),
+    # ---- the phpVMS 7 flight-tracking API under /api: the same rules in phpVMS's shapes ----
+    ("POST", "/api/pireps/prefile"): (
+        row(403, 200, 200, 200, 200),  # into the caller's own airline; a platform admin has none
+        lambda w, h: call(w, "POST", "/api/pireps/prefile", h, json=_acars_prefile(w)),
+    ),
+    ("GET", "/api/pireps/{pirep_id:str}"): (READ_OWN, lambda w, h: _on_acars_pirep(w, h, "GET", "")),
+    **{
+        (method, f"/api/pireps/{{pirep_id:str}}{suffix}"): (
+            STAFF_OF_A,
+            lambda w, h, method=method, suffix=suffix: _on_acars_pirep(
+                w, h, method, suffix, json={"notes": "n", "status": "TXI"}
+            ),
+        )
+        for method in ("POST", "PUT", "PATCH")
+        for suffix in ("", "/update")
+    },
+    ("POST", "/api/pireps/{pirep_id:str}/file"): (
+        STAFF_OF_A,
+        lambda w, h: _on_acars_pirep(w, h, "POST", "/file", json={"flight_time": 70}),
+    ),
+    ("PUT", "/api/pireps/{pirep_id:str}/cancel"): (
+        STAFF_OF_A,
+        lambda w, h: _on_acars_pirep(w, h, "PUT", "/cancel"),
+    ),
+    ("DELETE", "/api/pireps/{pirep_id:str}/cancel"): (
+        STAFF_OF_A,
+        lambda w, h: _on_acars_pirep(w, h, "DELETE", "/cancel"),
+    ),
+    ("GET", "/api/pireps/{pirep_id:str}/acars/position"): (
+        READ_OWN,
+        lambda w, h: _on_acars_pirep(w, h, "GET", "/acars/position"),
+    ),
+    ("POST", "/api/pireps/{pirep_id:str}/acars/position"): (
+        STAFF_OF_A,
+        lambda w, h: _on_acars_pirep(w, h, "POST", "/acars/position", json=_acars_positions()),
+    ),
+    ("POST", "/api/pireps/{pirep_id:str}/acars/positions"): (
+        STAFF_OF_A,
+        lambda w, h: _on_acars_pirep(w, h, "POST", "/acars/positions", json=_acars_positions()),
+    ),
+    ("POST", "/api/pireps/{pirep_id:str}/acars/logs"): (
+        STAFF_OF_A,
+        lambda w, h: _on_acars_pirep(w, h, "POST", "/acars/logs", json={"logs": [{"log": "V1"}]}),
+    ),
+    ("POST", "/api/pireps/{pirep_id:str}/acars/events"): (
+        STAFF_OF_A,
+        lambda w, h: _on_acars_pirep(w, h, "POST", "/acars/events", json={"events": [{"event": "Gear up"}]}),
+    ),
+    ("GET", "/api/pireps/{pirep_id:str}/route"): (
+        READ_OWN,
+        lambda w, h: _on_acars_pirep(w, h, "GET", "/route"),
+    ),
+    ("POST", "/api/pireps/{pirep_id:str}/route"): (
+        STAFF_OF_A,
+        lambda w, h: _on_acars_pirep(
+            w, h, "POST", "/route", json={"route": [{"name": "MERIT", "order": 1, "lat": 41.4, "lon": -73.1}]}
+        ),
+    ),
+    ("DELETE", "/api/pireps/{pirep_id:str}/route"): (
+        STAFF_OF_A,
+        lambda w, h: _on_acars_pirep(w, h, "DELETE", "/route"),
+    ),
+    ("GET", "/api/pireps/{pirep_id:str}/fields"): (
+        READ_OWN,
+        lambda w, h: _on_acars_pirep(w, h, "GET", "/fields"),
+    ),
+    ("POST", "/api/pireps/{pirep_id:str}/fields"): (
+        STAFF_OF_A,
+        lambda w, h: _on_acars_pirep(w, h, "POST", "/fields", json={"fields": {"Gate": "B2"}}),
+    ),
+    ("GET", "/api/pireps/{pirep_id:str}/comments"): (
+        READ_OWN,
+        lambda w, h: _on_acars_pirep(w, h, "GET", "/comments"),
+    ),
+    ("POST", "/api/pireps/{pirep_id:str}/comments"): (
+        row(201, 201, 403, 404, 404),
+        lambda w, h: _on_acars_pirep(w, h, "POST", "/comments", json={"comment": "Nice landing"}),
+    ),
+    ("GET", "/api/user"): (row(200, 200, 200, 200, 200), lambda w, h: call(w, "GET", "/api/user", h)),
+    ("GET", "/api/user/pireps"): (
+        row(403, 200, 200, 200, 200),
+        lambda w, h: call(w, "GET", "/api/user/pireps", h),
+    ),
+    ("GET", "/api/user/bids"): (
+        row(403, 200, 200, 200, 200),
+        lambda w, h: call(w, "GET", "/api/user/bids", h),
+    ),
+    # A bid on a fresh flight of airline A (the caller's earlier bids withdrawn first).
+    ("PUT", "/api/user/bids"): (row(403, 200, 200, 404, 404), lambda w, h: _acars_bid(w, h, "PUT")),
+    ("POST", "/api/user/bids"): (row(403, 200, 200, 404, 404), lambda w, h: _acars_bid(w, h, "POST")),
+    ("DELETE", "/api/user/bids"): (row(403, 200, 200, 404, 404), lambda w, h: _acars_bid(w, h, "DELETE")),
+    ("GET", "/api/flights"): (row(403, 200, 200, 200, 200), lambda w, h: call(w, "GET", "/api/flights", h)),
+    ("GET", "/api/flights/search"): (
+        row(403, 200, 200, 200, 200),
+        lambda w, h: call(w, "GET", "/api/flights/search?dep_icao=KJFK", h),
+    ),
+    ("GET", "/api/flights/{flight_id:str}"): (
+        row(403, 200, 200, 404, 404),
+        lambda w, h: _acars_record(w, h, "flights"),
+    ),
+    ("GET", "/api/fleet"): (row(403, 200, 200, 200, 200), lambda w, h: call(w, "GET", "/api/fleet", h)),
+    ("GET", "/api/fleet/aircraft/{aircraft_id:str}"): (
+        row(403, 200, 200, 404, 404),
+        lambda w, h: _acars_record(w, h, "aircraft"),
+    ),
+    ("GET", "/api/airports/{icao:str}"): (
+        row(200, 200, 200, 200, 200),
+        lambda w, h: call(w, "GET", "/api/airports/KJFK", h),
+    ),
+    ("GET", "/api/airports/{departure:str}/distance/{arrival:str}"): (
+        row(200, 200, 200, 200, 200),
+        lambda w, h: call(w, "GET", "/api/airports/KJFK/distance/KSFO", h),
+    ),
+    ("GET", "/api/airlines"): (row(200, 200, 200, 200, 200), lambda w, h: call(w, "GET", "/api/airlines", h)),
+    ("GET", "/api/status"): (
+        row(200, 200, 200, 200, 200, public=200),
+        lambda w, h: call(w, "GET", "/api/status", h),
+    ),
 }
 
 
@@ -673,6 +791,48 @@ async def _airport_history(world: World, headers: dict[str, str]) -> int:
 async def _bid(world: World, headers: dict[str, str]) -> int:
     flight_id = await _record(world, "flights")
     return await call(world, "POST", "/api/v1/bids", headers, json={"flight_id": flight_id})
+
+
+def _acars_prefile(world: World) -> dict[str, Any]:
+    return {"flight_number": world.unique("9"), "dpt_airport_id": "KJFK", "arr_airport_id": "KBOS"}
+
+
+def _acars_positions() -> dict[str, Any]:
+    return {"positions": [{"id": "1", "lat": 40.6, "lon": -73.8, "created_at": "2024-05-01T12:00:00Z"}]}
+
+
+async def _on_acars_pirep(world: World, headers: dict[str, str], method: str, suffix: str, **kw: Any) -> int:
+    """On a fresh flight in progress of a fresh pilot of airline A, through /api/pireps."""
+    pilot = await world.api.user(world.admin, world.unique("tracker"), "pilot", world.tenant_a)
+    body = {"source": "tracked", "details": _pirep_details(world)}
+    created = await world.api.client.post("/api/v1/pireps", json=body, headers=pilot.headers)
+    assert created.status_code == 201, created.text
+    await world.api.settle()
+    return await call(world, method, f"/api/pireps/{created.json()['id']}{suffix}", headers, **kw)
+
+
+async def _acars_record(world: World, headers: dict[str, str], kind: str) -> int:
+    record_id = await _record(world, kind)
+    path = "/api/flights/" if kind == "flights" else "/api/fleet/aircraft/"
+    return await call(world, "GET", path + record_id, headers)
+
+
+async def _acars_bid(world: World, headers: dict[str, str], method: str) -> int:
+    """PUT/POST: bid on a fresh flight of airline A; DELETE: bid on it, then withdraw the bid."""
+    flight_id = await _record(world, "flights")
+    me = await world.api.client.get("/api/v1/me", headers=headers)
+    if me.status_code == 200 and me.json()["tenant_id"] == world.tenant_a:  # one bid at a time: free it
+        user_id = me.json()["id"]
+        await world.api.settle()
+        bids = await world.api.client.get(
+            f"/api/v1/tenants/{world.tenant_a}/bids?user_id={user_id}", headers=headers
+        )
+        for bid in bids.json():
+            await world.api.client.delete(f"/api/v1/bids/{bid['id']}", headers=headers)
+    if method != "DELETE":
+        return await call(world, method, "/api/user/bids", headers, json={"flight_id": flight_id})
+    await world.api.client.put("/api/user/bids", json={"flight_id": flight_id}, headers=headers)
+    return await call(world, "DELETE", "/api/user/bids", headers, json={"flight_id": flight_id})
 
 
 async def _withdraw_someone_elses_bid(world: World, headers: dict[str, str]) -> int:

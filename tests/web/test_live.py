@@ -320,3 +320,53 @@ async def test_a_client_that_reconnects_with_since_misses_nothing_and_gets_nothi
     log = await live.services.store.read_all(received[0] - 1, received[-1] - received[0] + 1)
     expected = [e.position for e in log if publisher.envelope(e) is not None]
     assert received == expected  # in order, no gap, no duplicate
+
+
+async def test_a_trackers_positions_reach_the_airlines_subscribers_and_no_one_else(live: Live) -> None:
+    nova, other = await live.tenant("NVA"), await live.tenant("OTH")
+    pilot_id, key = await live.pilot(nova, "pia")
+    _, watcher_key = await live.pilot(nova, "wanda")
+    _, outsider_key = await live.pilot(other, "otto")
+    login = await live.http.post(
+        "/api/v1/auth/login", json={"username": "pia", "password": "a decent password"}
+    )
+    session = {"Authorization": f"Bearer {login.json()['token']}"}
+    changed = await live.http.post(
+        "/api/v1/auth/password",
+        json={"current_password": "a decent password", "new_password": "pia flies the early shift"},
+        headers=session,
+    )
+    assert changed.status_code == 204, changed.text
+    tracker = {"X-API-Key": key}
+    details = {"airline": "NVA", "flight_number": "1", "departure": "KJFK", "arrival": "KBOS"}
+    started = await live.http.post(
+        "/api/v1/pireps", json={"source": "tracked", "details": details}, headers=tracker
+    )
+    assert started.status_code == 201, started.text
+    pirep = started.json()["id"]
+    async with (
+        live.connect(watcher_key, f"?since={started.json()['position']}") as ws,
+        live.connect(outsider_key) as outsider,
+    ):
+        await frame(ws)
+        await frame(outsider)
+        batch = {
+            "positions": [
+                {"id": "1", "lat": 40.9, "lon": -73.2, "altitude_ft": 9000, "phase": "climb", "at": 5}
+            ]
+        }
+        posted = await live.http.post(f"/api/v1/pireps/{pirep}/positions", json=batch, headers=tracker)
+        assert posted.status_code == 200, posted.text
+        seen = []
+        while not {"PositionsRecorded", "PirepPhaseChanged"} <= {f["payload"]["event_type"] for f in seen}:
+            seen.append(await event_frame(ws))
+        moved = next(f for f in seen if f["payload"]["event_type"] == "PositionsRecorded")
+        assert moved["channel"] == f"tenant:{nova}"
+        assert moved["payload"]["data"]["pirep_id"] == pirep
+        assert moved["payload"]["data"]["positions"][0]["altitude_ft"] == 9000
+        phase = next(f for f in seen if f["payload"]["event_type"] == "PirepPhaseChanged")
+        assert phase["payload"]["data"] == {"phase": "climb"}
+        with pytest.raises(TimeoutError):  # another airline hears nothing of it (heartbeats only)
+            await asyncio.wait_for(event_frame(outsider), 1.5)
+    live_now = (await live.http.get("/api/v1/flights/live", headers=tracker)).json()
+    assert [(f["id"], f["pilot_id"]) for f in live_now] == [(pirep, pilot_id)]

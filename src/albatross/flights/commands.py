@@ -686,3 +686,36 @@ async def _on_career(
         uow.record(career, decide(career, settings))
 
     return await run(deps, ctx, change)
+
+
+# ---- the phpVMS-compatible (ACARS) API: a change given as a patch over the current report ----
+
+
+async def handle_amend_pirep(
+    deps: IdentityDeps,
+    ctx: Context,
+    principal: Principal,
+    pirep_id: str,
+    amend: Callable[[PirepDetails], PirepDetails],
+    *,
+    phase: Phase | None = None,
+    fields: dict[str, str] | None = None,
+) -> CommandResult[None]:
+    """A phpVMS tracker's update: `amend` turns the report's current details into the new ones
+    inside the unit of work, so two quick updates never overwrite each other's fields."""
+
+    async def update(uow: UnitOfWork) -> None:
+        pirep = await _pirep(uow, principal, pirep_id)
+        current = pirep.require_editable()
+        details = amend(current)
+        if details != current:
+            resolved = await _resolve(uow, pirep.tenant_id or "", details)
+            if resolved.aircraft_id != current.aircraft_id and pirep.state == PirepState.IN_PROGRESS:
+                await _move_aircraft(uow, pirep, resolved)
+            uow.record(pirep, pirep.update(resolved))
+        if phase is not None:
+            uow.record(pirep, pirep.change_phase(phase))
+        if fields:
+            uow.record(pirep, pirep.set_fields(fields))
+
+    return await run(deps, ctx, update)

@@ -26,6 +26,9 @@ from albatross.kernel import (
 
 Icao = Annotated[str, msgspec.Meta(pattern="^[A-Z0-9]{3,4}$", description="ICAO airport code, upper case")]
 
+# µs since the epoch, up to the end of year 9999: what every store and read model can hold.
+Timestamp = Annotated[int, msgspec.Meta(ge=0, le=253_402_300_799_999_999)]
+
 # A submission repeated within this window returns the report already made.
 DUPLICATE_WINDOW_US = 10 * 60 * 1_000_000
 
@@ -100,9 +103,9 @@ class PirepDetails(msgspec.Struct, frozen=True, kw_only=True):
     fuel_used_lbs: Annotated[float, msgspec.Meta(ge=0, le=2e6)] | None = None
     landing_rate_fpm: Annotated[float, msgspec.Meta(ge=-10000, le=10000)] | None = None
     score: Annotated[int, msgspec.Meta(ge=-100000, le=100000)] | None = None
-    block_off_at: int | None = None
+    block_off_at: Timestamp | None = None
     """µs since the epoch, UTC."""
-    block_on_at: int | None = None
+    block_on_at: Timestamp | None = None
     fares: Annotated[list[FareCount], msgspec.Meta(max_length=20)] = []
     notes: Annotated[str, msgspec.Meta(max_length=4000)] = ""
     source_name: Annotated[str, msgspec.Meta(max_length=50)] = ""
@@ -480,7 +483,7 @@ class Position(msgspec.Struct, frozen=True, kw_only=True):
     """The client's id for the row (a re-post of the same id replaces it), or one we made."""
     lat: Annotated[float, msgspec.Meta(ge=-90, le=90)]
     lon: Annotated[float, msgspec.Meta(ge=-180, le=180)]
-    altitude_ft: float | None = None
+    altitude_ft: Annotated[float, msgspec.Meta(ge=-2000, le=100_000)] | None = None
     heading: Annotated[float, msgspec.Meta(ge=0, le=360)] | None = None
     gs_kt: Annotated[float, msgspec.Meta(ge=0, le=5000)] | None = None
     ias_kt: Annotated[float, msgspec.Meta(ge=0, le=5000)] | None = None
@@ -493,7 +496,7 @@ class Position(msgspec.Struct, frozen=True, kw_only=True):
     phase: Phase | None = None
     sim_time: Annotated[str, msgspec.Meta(max_length=40)] | None = None
     log: Annotated[str, msgspec.Meta(max_length=500)] | None = None
-    at: int
+    at: Timestamp
     """When it was reported (µs since the epoch, UTC)."""
 
 
@@ -502,7 +505,7 @@ class LogLine(msgspec.Struct, frozen=True, kw_only=True):
     message: Annotated[str, msgspec.Meta(max_length=2000)]
     lat: Annotated[float, msgspec.Meta(ge=-90, le=90)] | None = None
     lon: Annotated[float, msgspec.Meta(ge=-180, le=180)] | None = None
-    at: int
+    at: Timestamp
 
 
 @registry.event("PositionsRecorded")

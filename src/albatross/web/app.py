@@ -15,7 +15,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from albatross import __version__
 from albatross.services import Services
-from albatross.web import finance, flights, identity, live, operations, system, users
+from albatross.web import acars, finance, flights, identity, live, operations, system, users
 from albatross.web.deps import provide_context, provide_principal
 from albatross.web.http_metrics import http_metrics
 from albatross.web.live_hub import LiveHub
@@ -72,6 +72,7 @@ def create_app(services: Services, *, run_projections: bool = True) -> Litestar:
             flights.AirlineFlights,
             live.live,
             live.create_ticket,
+            acars.router(services),  # the phpVMS 7 flight-tracking API under /api
         ],
         dependencies={
             "services": Provide(lambda: services, sync_to_thread=False),
