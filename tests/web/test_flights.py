@@ -621,3 +621,29 @@ async def test_a_flight_that_earned_and_cost_nothing_is_accepted_with_no_entry(
     assert (
         await api.client.post(f"/api/v1/pireps/{free}/reject", json={"reason": "r"}, headers=airline.staff)
     ).status_code == 204
+
+
+async def test_a_pilot_goes_on_leave_after_the_airlines_days_without_a_flight_and_returns_by_filing(
+    api: Api, airline: Airline
+) -> None:
+    from albatross.flights.queries import DAY_US, FlightsQueries
+    from albatross.identity.policy import Principal
+
+    pirep = await file(api, airline)
+    await submit(api, airline, pirep)
+    await api.settle()
+    queries = FlightsQueries(api.services.reader)
+    me = Principal(
+        user_id=airline.pilot.id,
+        username="p",
+        role="pilot",
+        tenant_id=airline.id,
+        must_change_password=False,
+        session_id="s",
+    )
+    filed = (await queries.career(me, airline.id, airline.pilot.id)).last_filed_at
+    assert filed is not None
+    assert not (await queries.career(me, airline.id, airline.pilot.id, now=filed + 29 * DAY_US)).on_leave
+    assert (await queries.career(me, airline.id, airline.pilot.id, now=filed + 31 * DAY_US)).on_leave
+    roster = await queries.roster(me, airline.id, now=filed + 31 * DAY_US)
+    assert [c.on_leave for c in roster if c.user_id == airline.pilot.id] == [True]

@@ -306,7 +306,7 @@ class FlightsProjection:
                         },
                     )
                     if row is not None:
-                        await self._filed(tx, row["pilot_id"], submitted)
+                        await self._filed(tx, row["pilot_id"], row["tenant_id"], submitted)
                 case PirepAccepted(rule=rule):
                     tx.update(
                         pireps,
@@ -425,8 +425,8 @@ class FlightsProjection:
                 {"last_position": as_json(latest), "positions": row["positions"] + added},
             )
 
-    async def _filed(self, tx: RowBatch, user_id: str, at: int) -> None:
-        row = await self._career_row(tx, user_id, None)
+    async def _filed(self, tx: RowBatch, user_id: str, tenant_id: str, at: int) -> None:
+        row = await self._career_row(tx, user_id, tenant_id)
         tx.update(careers, user_id, {"last_filed_at": max(at, row["last_filed_at"] or 0)})
 
     async def _career_row(self, tx: RowBatch, user_id: str, tenant_id: str | None) -> dict[str, Any]:
