@@ -647,3 +647,39 @@ async def test_a_pilot_goes_on_leave_after_the_airlines_days_without_a_flight_an
     assert (await queries.career(me, airline.id, airline.pilot.id, now=filed + 31 * DAY_US)).on_leave
     roster = await queries.roster(me, airline.id, now=filed + 31 * DAY_US)
     assert [c.on_leave for c in roster if c.user_id == airline.pilot.id] == [True]
+
+
+async def test_a_rebuild_in_any_batch_size_equals_the_live_read_models(api: Api, airline: Airline) -> None:
+    from sqlalchemy import select
+
+    from albatross.finance.projections import FinanceProjection
+    from albatross.flights.projections import FlightsProjection
+
+    first = await file(api, airline, source="tracked")
+    batch = {"positions": [{"id": str(i), "lat": 40 + i / 10, "lon": -73.0, "at": i} for i in range(5)]}
+    await api.client.post(f"/api/v1/pireps/{first}/positions", json=batch, headers=airline.pilot.headers)
+    await api.client.post(
+        f"/api/v1/pireps/{first}/comments", json={"text": "on my way"}, headers=airline.pilot.headers
+    )
+    await submit(api, airline, first)
+    second = await file(api, airline, departure="KBOS", arrival="KJFK", flight_id=None, flight_number="2")
+    await submit(api, airline, second)
+    for pirep, steps in ((first, ["accept", "reject", "accept"]), (second, ["accept", "reject"])):
+        for step in steps:
+            body = {"json": {"reason": "checked"}} if step == "reject" else {}
+            response = await api.client.post(f"/api/v1/pireps/{pirep}/{step}", headers=airline.staff, **body)
+            assert response.status_code == 204, response.text
+    await api.settle()
+    tables = [*FlightsProjection.tables, *FinanceProjection.tables]
+
+    async def dump() -> dict[str, list[tuple[Any, ...]]]:
+        async with api.services.reader.connect() as conn:
+            return {t.name: sorted(map(tuple, await conn.execute(select(t)))) for t in tables}
+
+    live = await dump()
+    assert live["rm_pireps"] and live["rm_ledger_lines"] and live["rm_positions"]
+    api.runner.cancel()  # the rebuild replaces the running projections, as `projections rebuild` does
+    for size in (1, 3, 1000):
+        api.services.runner.batch_size = size
+        await api.services.runner.rebuild()
+        assert await dump() == live, size
