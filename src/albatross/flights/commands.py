@@ -266,21 +266,10 @@ async def handle_update_pirep(
     phase: Phase | None = None,
     fields: dict[str, str] | None = None,
 ) -> CommandResult[None]:
-    async def update(uow: UnitOfWork) -> None:
-        pirep = await _pirep(uow, principal, pirep_id)
-        if details is not None:
-            resolved = await _resolve(uow, pirep.tenant_id or "", details)
-            if resolved.aircraft_id != pirep.require().aircraft_id and pirep.state == PirepState.IN_PROGRESS:
-                await _move_aircraft(uow, pirep, resolved)
-            uow.record(pirep, pirep.update(resolved))
-        if phase is not None:
-            uow.record(pirep, pirep.change_phase(phase))
-        if fields:
-            uow.record(pirep, pirep.set_fields(fields))
-        if details is None and phase is None and not fields:
-            pirep.require_editable()
-
-    return await run(deps, ctx, update)
+    """Change a draft or a flight in progress: its details (replaced whole), phase or fields."""
+    return await handle_amend_pirep(
+        deps, ctx, principal, pirep_id, lambda current: details or current, phase=phase, fields=fields
+    )
 
 
 async def _move_aircraft(uow: UnitOfWork, pirep: Pirep, details: PirepDetails) -> None:
