@@ -1,7 +1,10 @@
 """Albatross's event store against the `eventsourcing` library's recorders, on SQLite and PostgreSQL.
 
-Run with `./dev bench` (or `.venv/bin/python benchmarks/run.py [--repeats N] [--part sqlite|postgres]`);
-the SQLite part takes about half a minute on 2 cores. The PostgreSQL part (postgres.py) follows
+Run with `./dev bench` (or `.venv/bin/python benchmarks/run.py [--repeats N] [--part sqlite|tracking|postgres|live]`);
+the SQLite part takes about half a minute on 2 cores. The flight-tracking part (tracking.py, `--part
+tracking`) follows it: trackers posting position batches through the phpVMS-compatible ACARS API of
+a real serve process, against a phpVMS-like CRUD app (Litestar + aiosqlite) in the same run; under
+a minute. The PostgreSQL part (postgres.py) follows
 in the same run when TEST_POSTGRES_URL names a throwaway server, and takes about a minute more,
 two with its RabbitMQ runs (rabbitmq.py, when TEST_AMQP_URL names a throwaway broker too);
 without them, one line says what was skipped and why. The live-feed part (live.py, `--part live`)
@@ -44,6 +47,7 @@ from pathlib import Path
 
 import live
 import postgres
+import tracking
 from common import (
     CONCURRENCY,
     PAYLOAD,
@@ -226,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=REPEATS, help="runs per workload (median reported)")
     parser.add_argument(
         "--part",
-        choices=["all", "sqlite", "postgres", "live"],
+        choices=["all", "sqlite", "tracking", "postgres", "live"],
         default="all",
         help="which part to run (postgres needs TEST_POSTGRES_URL; live runs production with TEST_*_URL)",
     )
@@ -239,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     targets_ok = True
     if args.part in ("all", "sqlite"):
         targets_ok = sqlite_part(repeats, began)
+    if args.part in ("all", "tracking"):
+        targets_ok = tracking.run(began) and targets_ok  # fails on a wrong answer only
     if args.part in ("all", "postgres"):
         postgres.run(repeats, began)  # reports its target; never changes the exit status
     if args.part in ("all", "live"):

@@ -9,18 +9,16 @@ import pytest
 
 from albatross.bootstrap import build_services
 from albatross.config import load_settings
+from albatross.finance.queries import FinanceQueries
+from albatross.flights import demo as flying
+from albatross.flights.checks import plausible_time
+from albatross.flights.queries import FlightsQueries
 from albatross.identity.auth import authenticate, handle_create_platform_admin, handle_login
 from albatross.identity.policy import Principal
 from albatross.identity.queries import list_tenants, list_users
+from albatross.kernel.unit_of_work import now_us
 from albatross.operations import airports
-from albatross.operations.demo import (
-    DemoRefused,
-    block_minutes,
-    create_demo,
-    demo_plan,
-    rotate_days,
-    summary,
-)
+from albatross.operations.demo import DemoRefused, block_minutes, create_demo, demo_plan, rotate_days, summary
 from albatross.operations.queries import FlightSearch, OperationsQueries
 from albatross.services import Services
 
@@ -75,8 +73,48 @@ def test_schedule_arithmetic() -> None:
     assert rotate_days(0b0000101, 8) == 0b0001010
 
 
+def test_the_flying_is_the_same_every_time_and_passes_the_airline_checks() -> None:
+    plan = demo_plan()
+    now = now_us()
+    legs = flying.flying_plan(plan, now)
+    assert legs == flying.flying_plan(plan, now)
+    outcomes = [leg.outcome for leg in legs]
+    assert outcomes.count("tracked") + outcomes.count("manual") == 25
+    assert [outcomes.count(o) for o in ("pending", "rejected", "draft", "in_progress")] == [2, 1, 1, 2]
+    assert len({leg.pilot for leg in legs if leg.outcome in ("tracked", "manual")}) == 8
+    assert len({(leg.pilot, leg.flight.flight_number) for leg in legs}) == len(legs)  # no duplicate filing
+    active = {a.registration: a.subfleet for a in plan.aircraft if a.status == "active"}
+    for leg in legs:
+        assert active[leg.registration] in leg.flight.subfleets
+        assert abs(leg.minutes - leg.flight.flight_time) <= 0.1 * leg.flight.flight_time
+        plausible_time(leg.distance_nm, leg.minutes)  # raises CheckFailed if not
+        assert -400 <= leg.landing_rate_fpm <= -60
+        hours = leg.minutes / 60
+        assert 2500 * hours < leg.fuel_used_lbs < 20000 * hours
+        assert leg.fuel_used_lbs < leg.block_fuel_lbs
+    in_air = {leg.registration for leg in legs if leg.outcome == "in_progress"}
+    assert len(in_air) == 2
+    for leg in legs:
+        if leg.outcome != "in_progress":
+            assert now - 41 * flying.DAY < leg.block_off_at < leg.block_on_at < now
+    # Any day of the week: the schedule's days never push a flight past now.
+    for day in range(1, 8):
+        later = now + day * flying.DAY
+        assert all(
+            leg.block_on_at < later for leg in flying.flying_plan(plan, later) if leg.outcome != "in_progress"
+        )
+    live = next(leg for leg in legs if leg.outcome == "in_progress")
+    points = flying.track(live, 15, 0.5)
+    origin = airports.get(live.flight.dpt_airport)
+    assert origin is not None and len(points) == 15
+    assert (points[0].lat, points[0].lon) == (round(origin.lat, 5), round(origin.lon, 5))
+    assert [p.at for p in points] == sorted(p.at for p in points) and points[-1].at < now
+    assert [p.distance_nm for p in points] == sorted(p.distance_nm or 0 for p in points)
+
+
 async def test_the_demo_fills_an_empty_store_through_the_handlers(services: Services) -> None:
-    result = await create_demo(services.identity)
+    living = await flying.create_demo(services.identity)
+    result = living.airline
     await services.runner.catch_up()
 
     assert result.admin_password is not None  # an empty store: the platform admin came with it
@@ -103,17 +141,67 @@ async def test_the_demo_fills_an_empty_store_through_the_handlers(services: Serv
     assert sorted(u.role for u in members.items).count("pilot") == 10
     assert all(u.state == "active" and u.pilot_id for u in members.items)
 
-    lines = summary(result)
+    lines = flying.summary(living)
     assert sum("password=" in line for line in lines) == 12  # 11 members and the platform admin
+    assert "25 accepted" in lines[2]
     pilot = next(a for a in result.accounts if a.role == "pilot")
     login = await handle_login(services.identity, pilot.username, pilot.password)
     assert login.must_change_password  # one-time, like any password staff set
     me = await authenticate(services.identity, login.token)
     assert (me.role, me.tenant_id) == ("pilot", tenant_id)
 
+    # It flies: PIREPs in every state, two flights in the air, careers, awards and books.
+    f = FlightsQueries(services.reader)
+    states = {
+        state: (await f.pireps(OPERATOR, tenant_id, states=[state], limit=1)).total
+        for state in ("accepted", "pending", "rejected", "draft", "in_progress")
+    }
+    assert states == {"accepted": 25, "pending": 2, "rejected": 1, "draft": 1, "in_progress": 2}
+    assert living.activity.pireps == states
+    rejected = (await f.pireps(OPERATOR, tenant_id, states=["rejected"])).items[0]
+    assert rejected.reject_reason and await f.comments(OPERATOR, rejected.id)
+    auto = (await f.pireps(OPERATOR, tenant_id, states=["accepted"], limit=50)).items
+    assert any(p.accepted_rule and p.source == "tracked" for p in auto)
+    assert any(p.source == "manual" for p in auto)
+    live = await f.live(OPERATOR, tenant_id)
+    assert len(live) == 2
+    for flight in live:
+        assert flight.last_position is not None and 10 <= flight.positions <= 20
+        assert flight.phase in ("climb", "enroute", "descent")
+        path = await f.geojson(OPERATOR, flight.id)
+        assert path["geometry"]["type"] == "LineString" and len(path["geometry"]["coordinates"]) >= 10
+    states_now = await f.aircraft_states(OPERATOR, tenant_id)
+    assert sum(1 for s in states_now.values() if s.state == "in_flight") == 2
+
+    settings = await f.settings(OPERATOR, tenant_id)
+    assert [r.name for r in settings.ranks][-1] == "Senior Captain" and len(settings.awards) == 6
+    assert settings.leave_after_days == 60
+    roster = await f.roster(OPERATOR, tenant_id)
+    assert len({c.rank for c in roster}) >= 3
+    senior = roster[0]  # most hours: the long-haul captain with hours from another airline
+    assert senior.rank == "Senior Captain" and senior.flights == 6 and senior.transfer_minutes > 0
+    career = await f.career(OPERATOR, tenant_id, senior.user_id)
+    assert {a.award_id for a in career.awards} >= {
+        "first-flight",
+        "regular",
+        "transatlantic",
+        "thousand-hours",
+    }
+    assert career.flight_minutes > 0 and not career.on_leave and career.average_landing_rate_fpm
+    assert len({len(c.awards) for c in [await f.career(OPERATOR, tenant_id, v.user_id) for v in roster]}) >= 3
+
+    books = FinanceQueries(services.reader)
+    balances = await books.trial_balance(tenant_id)
+    assert len(balances) > 1 and all(total == 0 for total in balances.values())
+    assert len(await books.expenses(tenant_id)) == 3
+    expense_entries = (await books.entries(tenant_id, "airline", limit=500)).items
+    assert sum(e.kind == "expense" for e in expense_entries) == living.activity.expense_entries >= 40
+    assert sum(e.kind == "flight" for e in expense_entries) == 25
+    assert min(e.at for e in expense_entries if e.kind == "expense") < now_us() - 35 * flying.DAY
+
     head = await services.store.last_position()
     with pytest.raises(DemoRefused, match="already has an airline"):
-        await create_demo(services.identity)
+        await flying.create_demo(services.identity)
     assert await services.store.last_position() == head  # nothing mixed in
 
 
@@ -121,6 +209,6 @@ async def test_the_demo_next_to_an_existing_platform_admin_does_not_make_another
     services: Services,
 ) -> None:
     assert await handle_create_platform_admin(services.identity) is not None
-    result = await create_demo(services.identity)
+    result = await create_demo(services.identity)  # the airline alone: the admin comes first
     assert result.admin_password is None
     assert not any("username=admin " in line for line in summary(result))

@@ -250,7 +250,7 @@ async def _demo(settings: Settings, _: argparse.Namespace) -> int:
 
 async def _fill_with_demo(services: Services, *, refused_is_fine: bool) -> int:
     """Write the demo airline and print what was made, with its one-time passwords (only here)."""
-    from albatross.operations.demo import DemoRefused, create_demo, summary
+    from albatross.flights.demo import DemoRefused, create_demo, summary
 
     started = time.perf_counter()
     try:

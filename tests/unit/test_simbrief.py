@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -181,7 +183,16 @@ def test_a_number_that_is_not_a_number_is_refused(old: str, new: str, path: str)
 def test_a_number_too_long_to_be_finite_is_refused() -> None:
     huge = "9" * 400
     error = refusal(OFP_LBS.replace("<plan_ramp>14009<", f"<plan_ramp>{huge}<"))
-    assert error.fields == {"ofp": "fuel/plan_ramp is not a number"}
+    assert error.fields == {"ofp": "fuel/plan_ramp is out of range"}
+
+
+@pytest.mark.parametrize(
+    ("element", "value"),
+    [("initial_altitude", "1" + "0" * 20), ("route_distance", "20000"), ("est_time_enroute", "99999999")],
+)
+def test_numbers_beyond_any_real_plan_are_refused(element: str, value: str) -> None:
+    text = re.sub(f"<{element}>[^<]*<", f"<{element}>{value}<", OFP_LBS)
+    assert refusal(text).fields["ofp"].endswith("is out of range")
 
 
 @pytest.mark.parametrize(

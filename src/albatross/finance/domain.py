@@ -331,6 +331,10 @@ class Expenses(Aggregate):
         if any(e.id != expense_id and e.name.lower() == name.lower() for e in self.items.values()):
             raise invalid("name", "another expense has this name")
         starts = fields.starts or today
+        moved = fields.starts is not None and (old is None or fields.starts != old.starts)
+        if moved and fields.starts is not None and (today - fields.starts).days > 366:
+            # The clock catches up every period from the start: a year back is history enough.
+            raise invalid("starts", "at most a year ago")
         if old is not None:
             if fields.starts is None:
                 starts = old.starts

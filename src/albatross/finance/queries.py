@@ -98,12 +98,16 @@ def _period(value: str, granularity: Granularity, field: str) -> date:
         if granularity == "month":
             if not _MONTH.match(value):
                 raise ValueError(value)
-            return date.fromisoformat(f"{value}-01")
-        if len(value) != 10:
-            raise ValueError(value)
-        return date.fromisoformat(value)
+            found = date.fromisoformat(f"{value}-01")
+        else:
+            if len(value) != 10:
+                raise ValueError(value)
+            found = date.fromisoformat(value)
     except ValueError:
         raise invalid(field, "YYYY-MM" if granularity == "month" else "YYYY-MM-DD") from None
+    if not 1970 <= found.year <= 9998:  # a default range reaches back from here: keep it in the calendar
+        raise invalid(field, "a date from 1970 to 9998")
+    return found
 
 
 def _periods(first: date, last: date, granularity: Granularity) -> list[str]:

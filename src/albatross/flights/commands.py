@@ -35,7 +35,7 @@ from albatross.kernel import CommandResult, Context, Forbidden, InvalidInput, No
 from albatross.kernel.unit_of_work import now_us
 from albatross.operations import airports
 from albatross.operations import commands as operations
-from albatross.operations.csv_format import CellError, parse_multi
+from albatross.operations.csv_format import fare_number, fare_terms
 from albatross.operations.domain import (
     Aircraft,
     Airline,
@@ -200,9 +200,12 @@ async def handle_create_pirep(
     principal: Principal,
     details: PirepDetails,
     source: Source,
+    fields: dict[str, str] | None = None,
 ) -> CommandResult[Filed]:
-    """Start a report: a manual draft, or a tracked flight (a tracker's prefile). The same
-    flight started again within ten minutes answers with the report already made."""
+    """Start a report: a manual draft, or a tracked flight (a tracker's prefile), with its
+    custom fields in the same write. The same kind of report of the same flight started again
+    within ten minutes answers with the first unless it was cancelled (fields merged while it
+    is open)."""
     tenant_id = _pilot_tenant(principal)
 
     async def create(uow: UnitOfWork) -> Filed:
@@ -212,7 +215,10 @@ async def handle_create_pirep(
         repeat = filing.repeat_of(now)
         if repeat is not None:
             earlier = await uow.load(Pirep, repeat)
-            if earlier.state != PirepState.CANCELLED:
+            # The same kind of report, not cancelled: a double submit or a tracker's retry.
+            if earlier.source == source and earlier.state != PirepState.CANCELLED:
+                if fields and earlier.state in (PirepState.DRAFT, PirepState.IN_PROGRESS):
+                    uow.record(earlier, earlier.set_fields(fields))
                 return Filed(repeat, created=False)
         pirep_id = str(uuid.uuid4())
         resolved = await _resolve(uow, tenant_id, details)
@@ -220,8 +226,12 @@ async def handle_create_pirep(
             await run_checks(
                 uow, tenant_id, principal.user_id, pirep_id, resolved, departing=True, filing=False
             )
+        elif resolved.aircraft_id is not None:
+            await _aircraft(uow, tenant_id, resolved.aircraft_id)
         pirep = await uow.load(Pirep, pirep_id)
         uow.record(pirep, pirep.create(tenant_id, principal.user_id, source, resolved, now))
+        if fields:
+            uow.record(pirep, pirep.set_fields(fields))
         uow.record(filing, filing.record(tenant_id, pirep_id, now))
         if source == "tracked" and resolved.aircraft_id is not None:
             state = await uow.load(AircraftState, resolved.aircraft_id)
@@ -285,15 +295,28 @@ async def _move_aircraft(uow: UnitOfWork, pirep: Pirep, details: PirepDetails) -
 
 
 async def handle_submit_pirep(
-    deps: IdentityDeps, ctx: Context, principal: Principal, pirep_id: str, details: PirepDetails | None = None
+    deps: IdentityDeps,
+    ctx: Context,
+    principal: Principal,
+    pirep_id: str,
+    details: PirepDetails | None = None,
+    *,
+    amend: Callable[[PirepDetails], PirepDetails] | None = None,
+    fields: dict[str, str] | None = None,
 ) -> CommandResult[PirepState]:
-    """File the report (a manual submission or a tracker's `file`): checks, then pending, or
-    accepted at once when an auto-accept rule matches. The pilot's bid on the flight is used up."""
+    """File the report (a manual submission or a tracker's `file`, with its last numbers and
+    fields in the same write): checks, then pending, or accepted at once when an auto-accept
+    rule matches. The pilot's bid on the flight is used up."""
 
     async def submit(uow: UnitOfWork) -> PirepState:
         pirep = await _pirep(uow, principal, pirep_id)
         tenant_id = pirep.tenant_id or ""
-        filed = await _resolve(uow, tenant_id, details or pirep.require_editable())
+        current = pirep.require_editable()
+        if fields:
+            uow.record(pirep, pirep.set_fields(fields))
+        filed = await _resolve(uow, tenant_id, details or (amend(current) if amend else current))
+        if filed.aircraft_id is not None and filed.aircraft_id != current.aircraft_id:
+            await _aircraft(uow, tenant_id, filed.aircraft_id)
         await run_checks(
             uow,
             tenant_id,
@@ -305,8 +328,8 @@ async def handle_submit_pirep(
         )
         now = now_us()
         uow.record(pirep, pirep.submit(filed, now))
-        if filed.aircraft_id is not None:
-            state = await uow.load(AircraftState, filed.aircraft_id)
+        for aircraft_id in {current.aircraft_id, filed.aircraft_id} - {None}:
+            state = await uow.load(AircraftState, aircraft_id)  # type: ignore[arg-type]
             uow.record(state, state.release(pirep_id))
         await _use_up_bid(uow, pirep)
         career = await uow.load(Career, pirep.pilot_id)
@@ -470,47 +493,32 @@ async def _costing(
     )
 
 
-def _fare_terms(texts: list[str]) -> dict[str, dict[str, str]]:
-    terms: dict[str, dict[str, str]] = {}
-    for text in texts:
-        try:
-            for item in parse_multi(text):
-                terms[item.key] = dict(item.attrs)
-        except CellError:
-            continue
-    return terms
-
-
-def _number(attrs: dict[str, str], name: str) -> float | None:
-    try:
-        value = float(attrs[name])
-    except (KeyError, ValueError):
-        return None
-    return value if value >= 0 else None
-
-
 def _fares(
     details: PirepDetails, subfleet: SubfleetDetails | None, flight: FlightDetails | None
 ) -> list[FareSale]:
     """Seats sold per fare: as reported, else the subfleet's capacity at the flight's load factor;
     prices as reported, else the schedule's, else the subfleet's."""
-    terms = _fare_terms(subfleet.fares if subfleet else [])
-    for code, attrs in _fare_terms(flight.fares if flight else []).items():
+    terms = fare_terms(subfleet.fares if subfleet else [])
+    for code, attrs in fare_terms(flight.fares if flight else []).items():
         terms[code] = {**terms.get(code, {}), **attrs}
     sales = []
     if details.fares:
         for fare in details.fares:
             price = (
-                fare.price if fare.price is not None else _number(terms.get(fare.code, {}), "price") or 0.0
+                fare.price
+                if fare.price is not None
+                else fare_number(terms.get(fare.code, {}), "price") or 0.0
             )
             sales.append(FareSale(code=fare.code, price=_minor(price), count=fare.count))
         return sales
     load = (flight.load_factor if flight and flight.load_factor is not None else 80.0) / 100
     for code, attrs in terms.items():
-        capacity = _number(attrs, "capacity")
+        capacity = fare_number(attrs, "capacity")
         if capacity:
             sales.append(
-                FareSale(code=code, price=_minor(_number(attrs, "price") or 0.0), count=int(capacity * load))
+                FareSale(
+                    code=code, price=_minor(fare_number(attrs, "price") or 0.0), count=int(capacity * load)
+                )
             )
     return sales
 
@@ -701,6 +709,8 @@ async def handle_amend_pirep(
             resolved = await _resolve(uow, pirep.tenant_id or "", details)
             if resolved.aircraft_id != current.aircraft_id and pirep.state == PirepState.IN_PROGRESS:
                 await _move_aircraft(uow, pirep, resolved)
+            elif resolved.aircraft_id is not None and resolved.aircraft_id != current.aircraft_id:
+                await _aircraft(uow, pirep.tenant_id or "", resolved.aircraft_id)
             uow.record(pirep, pirep.update(resolved))
         if phase is not None:
             uow.record(pirep, pirep.change_phase(phase))

@@ -84,12 +84,12 @@ class PirepDetails(msgspec.Struct, frozen=True, kw_only=True):
     route_code: Annotated[str, msgspec.Meta(max_length=5)] | None = None
     route_leg: Annotated[str, msgspec.Meta(max_length=5)] | None = None
     flight_type: Annotated[str, msgspec.Meta(pattern="^[A-Z]$")] = "J"
-    flight_id: str | None = None
+    flight_id: Annotated[str, msgspec.Meta(max_length=36)] | None = None
     """The scheduled flight flown, if any."""
     departure: Icao
     arrival: Icao
     alternate: Icao | None = None
-    aircraft_id: str | None = None
+    aircraft_id: Annotated[str, msgspec.Meta(max_length=36)] | None = None
     level: Annotated[int, msgspec.Meta(ge=0, le=60000)] | None = None
     route: Annotated[str, msgspec.Meta(max_length=4000)] = ""
     planned_distance_nm: Annotated[float, msgspec.Meta(ge=0, le=13000)] | None = None

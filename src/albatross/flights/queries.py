@@ -24,7 +24,7 @@ from albatross.flights.projections import (
 )
 from albatross.flights.simbrief import SimbriefPlan
 from albatross.identity.policy import Action, Principal, authorize
-from albatross.kernel import NotFound
+from albatross.kernel import Forbidden, NotFound
 from albatross.kernel.unit_of_work import now_us
 
 DAY_US = 86_400 * 1_000_000
@@ -142,11 +142,13 @@ class FlightsQueries:
     # ---- PIREPs ----
 
     async def pirep(self, principal: Principal, pirep_id: str) -> PirepView:
-        """Its pilot, and the airline's members, may read a PIREP."""
+        """Its pilot, and the airline's members, may read a PIREP; its custom fields are for
+        its pilot and staff."""
         rows = await self._rows(select(pireps).where(pireps.c.id == pirep_id))
         if not rows or not _may_read(principal, rows[0].tenant_id, rows[0].pilot_id):
             raise NotFound("No such PIREP.")
-        return _pirep(rows[0])
+        view = _pirep(rows[0])
+        return view if may_see_private(principal, view) else msgspec.structs.replace(view, fields={})
 
     async def pireps(
         self,
@@ -226,13 +228,13 @@ class FlightsQueries:
         }
 
     async def logs(self, principal: Principal, pirep_id: str) -> list[LogView]:
-        await self.pirep(principal, pirep_id)
+        _require_private(principal, await self.pirep(principal, pirep_id))
         c = acars_logs.c
         rows = await self._rows(select(acars_logs).where(c.pirep_id == pirep_id).order_by(c.seq))
         return [LogView(r.kind, r.message, r.lat, r.lon, r.at) for r in rows]
 
     async def comments(self, principal: Principal, pirep_id: str) -> list[CommentView]:
-        await self.pirep(principal, pirep_id)
+        _require_private(principal, await self.pirep(principal, pirep_id))
         c = comments.c
         rows = await self._rows(select(comments).where(c.pirep_id == pirep_id).order_by(c.at, c.id))
         return [CommentView(r.id, r.author_id, r.text, r.at) for r in rows]
@@ -266,7 +268,9 @@ class FlightsQueries:
             select(careers).where(careers.c.user_id == user_id, careers.c.tenant_id == tenant_id)
         )
         awards = await self._rows(
-            select(pilot_awards).where(pilot_awards.c.user_id == user_id).order_by(pilot_awards.c.granted_at)
+            select(pilot_awards)
+            .where(pilot_awards.c.user_id == user_id, pilot_awards.c.tenant_id == tenant_id)
+            .order_by(pilot_awards.c.granted_at)
         )
         return _career(
             rows[0] if rows else None,
@@ -303,6 +307,22 @@ class FlightsQueries:
             )
             for r in rows
         }
+
+
+def may_see_private(principal: Principal, pirep: PirepView) -> bool:
+    """Comments, the ACARS log and custom fields are between the pilot and the airline's staff."""
+    if principal.user_id == pirep.pilot_id:
+        return True
+    try:
+        authorize(principal, Action.REVIEW_PIREPS, pirep.tenant_id)
+    except (Forbidden, NotFound):
+        return False
+    return True
+
+
+def _require_private(principal: Principal, pirep: PirepView) -> None:
+    if not may_see_private(principal, pirep):
+        raise Forbidden("Comments and the ACARS log are for the pilot and the airline's staff.")
 
 
 def _may_read(principal: Principal, tenant_id: str, pilot_id: str) -> bool:

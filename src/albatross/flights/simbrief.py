@@ -60,7 +60,7 @@ def parse_ofp(text: str | bytes) -> SimbriefPlan:
     units = _required(root, "params/units").lower()
     if units not in ("lbs", "kgs"):
         _fail(f"params/units is {units[:20]!r}, expected lbs or kgs.", "unknown weight unit")
-    ramp_fuel = _number(root, "fuel/plan_ramp")
+    ramp_fuel = _number(root, "fuel/plan_ramp", 2_000_000)
     alternate = _text(root, "alternate/icao_code")
     airline = _text(root, "general/icao_airline")
     return SimbriefPlan(
@@ -68,10 +68,10 @@ def parse_ofp(text: str | bytes) -> SimbriefPlan:
         destination=_code(destination, "destination/icao_code", _AIRPORT),
         alternate=None if alternate is None else _code(alternate, "alternate/icao_code", _AIRPORT),
         route=_required(root, "general/route"),
-        planned_distance_nm=_number(root, "general/route_distance"),
-        cruise_level=round(_number(root, "general/initial_altitude")),
+        planned_distance_nm=_number(root, "general/route_distance", 13_000),
+        cruise_level=round(_number(root, "general/initial_altitude", 60_000)),
         planned_fuel_lbs=ramp_fuel * LBS_PER_KG if units == "kgs" else ramp_fuel,
-        planned_flight_minutes=round(_number(root, "times/est_time_enroute") / 60),
+        planned_flight_minutes=round(_number(root, "times/est_time_enroute", 120_000) / 60),
         callsign=_upper(_text(root, "atc/callsign")),
         airline_icao=None if airline is None else _code(airline, "general/icao_airline", _TYPE_OR_AIRLINE),
         flight_number=_upper(_text(root, "general/flight_number")),
@@ -135,13 +135,15 @@ def _required(root: ET.Element, path: str) -> str:
     return value
 
 
-def _number(root: ET.Element, path: str) -> float:
+def _number(root: ET.Element, path: str, most: float) -> float:
+    """A plain decimal from 0 to `most` (no real flight plan holds more; larger numbers would
+    not fit what a PIREP stores)."""
     value = _required(root, path)
     if not _DECIMAL.fullmatch(value):
         _fail(f"{path} is {value[:20]!r}, not a number.", f"{path} is not a number")
     number = float(value)
-    if not math.isfinite(number):
-        _fail(f"{path} is out of range.", f"{path} is not a number")
+    if not math.isfinite(number) or not 0 <= number <= most:
+        _fail(f"{path} is out of range (0 to {most:,.0f}).", f"{path} is out of range")
     return number
 
 

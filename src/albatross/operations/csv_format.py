@@ -245,6 +245,28 @@ def parse_multi(text: str) -> list[MultiItem]:
     return items
 
 
+def fare_terms(texts: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Stored fare texts (`Y?price=200&capacity=150`) -> terms per fare code; unreadable ones
+    are left out (a fare is an offer, not something to fail a flight over)."""
+    terms: dict[str, dict[str, str]] = {}
+    for text in texts:
+        try:
+            for item in parse_multi(text):
+                terms[item.key] = dict(item.attrs)
+        except CellError:
+            continue
+    return terms
+
+
+def fare_number(attrs: Mapping[str, str], name: str) -> float | None:
+    """A fare's price, cost or capacity: a finite number from 0 to 1e9, else None."""
+    try:
+        value = float(attrs[name])
+    except (KeyError, ValueError):
+        return None
+    return value if math.isfinite(value) and 0 <= value <= 1e9 else None
+
+
 def format_multi(items: Iterable[MultiItem]) -> str:
     """The inverse of `parse_multi`; raises ValueError for text the format cannot carry."""
     parts = []

@@ -26,7 +26,7 @@ from albatross import __version__
 from albatross.flights import commands
 from albatross.flights.checks import CHECK_TITLES
 from albatross.flights.domain import LogLine, PirepDetails, Position, Waypoint
-from albatross.flights.queries import FlightsQueries, PirepView
+from albatross.flights.queries import FlightsQueries, PirepView, may_see_private
 from albatross.identity.api_keys import record_key_use
 from albatross.identity.auth import authenticate
 from albatross.identity.policy import Principal
@@ -36,7 +36,6 @@ from albatross.kernel import (
     DomainError,
     Forbidden,
     InvalidInput,
-    InvalidState,
     NotAuthenticated,
     NotFound,
     ProjectionTimeout,
@@ -269,7 +268,7 @@ async def _pirep_resource(
     craft = (fleet or {}).get(aircraft_id or "")
     if not full:
         return fmt.pirep(view, airline, craft)
-    comments = await _comments(services, principal, view.id)
+    comments = await _comments(services, principal, view.id) if may_see_private(principal, view) else []
     pilot = await _user(services, principal, view.pilot_id)
     return fmt.pirep(
         view, airline, craft, full=True, comments=comments, user=fmt.person(pilot, view.pilot_id)
@@ -321,18 +320,10 @@ class AcarsPireps(Controller):
             changes["aircraft_id"] = aircraft_id
         fields = fmt.field_values(body.fields)
         details = _details(changes)
-        result = await commands.handle_create_pirep(services.identity, context, principal, details, "tracked")
+        result = await commands.handle_create_pirep(
+            services.identity, context, principal, details, "tracked", fields=fields or None
+        )
         position = result.position
-        if fields:
-            try:
-                position = (
-                    await commands.handle_update_pirep(
-                        services.identity, context, principal, result.value.id, fields=fields
-                    )
-                ).position
-            except InvalidState:
-                if result.value.created:
-                    raise  # a repeat may answer with a report already filed: it keeps its fields
         return await _answer(services, principal, result.value.id, position)
 
     @get("/{pirep_id:str}")
@@ -372,17 +363,15 @@ class AcarsPireps(Controller):
         def amend(current: PirepDetails) -> PirepDetails:
             return _details({**msgspec.to_builtins(current), **changes}) if changes else current
 
-        position = None
-        if changes or fields or phase is not None or not filing:
-            position = (
-                await commands.handle_amend_pirep(
-                    services.identity, context, principal, pirep_id, amend, phase=phase, fields=fields or None
-                )
-            ).position
         if filing:
-            position = (
-                await commands.handle_submit_pirep(services.identity, context, principal, pirep_id)
-            ).position
+            result = await commands.handle_submit_pirep(
+                services.identity, context, principal, pirep_id, amend=amend, fields=fields or None
+            )
+        else:
+            result = await commands.handle_amend_pirep(
+                services.identity, context, principal, pirep_id, amend, phase=phase, fields=fields or None
+            )
+        position = result.position
         assert position is not None
         return await _answer(services, principal, pirep_id, position)
 

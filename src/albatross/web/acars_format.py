@@ -20,7 +20,7 @@ import msgspec
 from albatross.flights.domain import Phase, PirepState, Position, Waypoint
 from albatross.flights.queries import CommentView, PirepView
 from albatross.kernel import InvalidInput
-from albatross.operations.csv_format import CellError, parse_multi
+from albatross.operations.csv_format import CellError, fare_number, parse_multi
 from albatross.operations.queries import (
     AircraftView,
     AirportView,
@@ -461,8 +461,10 @@ def position(row: PositionIn, index: int, now: int, new_id: str) -> dict[str, An
     if text(row.transponder) is not None:
         try:
             transponder = int(float(str(row.transponder)))
-        except ValueError:
-            raise invalid(f"{field}.transponder", "must be a number") from None
+            if not 0 <= transponder <= 9999:
+                raise ValueError
+        except (ValueError, OverflowError):
+            raise invalid(f"{field}.transponder", "must be a number from 0 to 9999") from None
     out: dict[str, Any] = {
         "id": text(row.id) or new_id,
         "lat": row.lat,
@@ -696,10 +698,7 @@ def fares(texts: list[str]) -> list[dict[str, Any]]:
             attrs = dict(item.attrs)
 
             def number(name: str, attrs: dict[str, str] = attrs) -> float | None:
-                try:
-                    return float(attrs[name])
-                except (KeyError, ValueError):
-                    return None
+                return fare_number(attrs, name)
 
             capacity = number("capacity")
             out.append(
