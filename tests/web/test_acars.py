@@ -647,3 +647,29 @@ async def test_a_repeated_prefile_after_filing_answers_the_filed_pirep(
     assert filed.status_code == 200, filed.text
     again = await prefile(api, airline, tracker, aircraft_id=None, flight_id=None, fields={"Gate": "Z9"})
     assert (again["id"], again["state"], again["fields"]["Gate"]) == (pid, 1, "B22")
+
+
+async def test_a_prefile_or_file_that_fails_writes_nothing(
+    api: Api, airline: Airline, tracker: dict[str, str]
+) -> None:
+    too_many = {f"F{i}": "x" for i in range(101)}
+    refused = await api.client.post(
+        "/api/pireps/prefile", json=prefile_body(airline, fields=too_many), headers=tracker
+    )
+    assert_error(refused, 400, "invalid-input")
+    await api.settle()
+    mine = (await api.client.get("/api/v1/me/pireps", headers=tracker)).json()
+    assert mine["total"] == 0  # no flight started, so no aircraft taken either
+
+    pid = (await prefile(api, airline, tracker))["id"]
+    implausible = await api.client.post(
+        f"/api/pireps/{pid}/file", json={"flight_time": 2, "distance": 900, "fuel_used": 1}, headers=tracker
+    )
+    assert_error(implausible, 400, "pirep-implausible-time")
+    await api.settle()
+    kept = (await api.client.get(f"/api/v1/pireps/{pid}", headers=tracker)).json()
+    assert (kept["state"], kept["details"]["flight_minutes"], kept["details"]["fuel_used_lbs"]) == (
+        "in_progress",
+        None,
+        None,
+    )

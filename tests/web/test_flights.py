@@ -683,3 +683,72 @@ async def test_a_rebuild_in_any_batch_size_equals_the_live_read_models(api: Api,
         api.services.runner.batch_size = size
         await api.services.runner.rebuild()
         assert await dump() == live, size
+
+
+async def test_review_findings_stay_fixed(api: Api, admin: dict[str, str], airline: Airline) -> None:
+    """Inputs that once got through: each now gets its 4xx, or is ignored, and never stalls a projection."""
+    long_id = await api.client.post(
+        "/api/v1/pireps",
+        json={"details": report(airline, aircraft_id="X" * 300)},
+        headers=airline.pilot.headers,
+    )
+    assert long_id.status_code == 400 and long_id.json()["errors"][0]["field"] == "details.aircraft_id"
+    other = await make_airline(api, admin, "OTH")
+    theirs = await api.client.post(
+        "/api/v1/pireps",
+        json={"details": report(airline, aircraft_id=other.aircraft_id)},
+        headers=airline.pilot.headers,
+    )
+    assert theirs.status_code == 400 and theirs.json()["type"] == "pirep-aircraft-unavailable"
+    their_career = await api.client.get(
+        f"/api/v1/tenants/{airline.id}/careers/{other.pilot.id}", headers=airline.pilot.headers
+    )
+    assert their_career.status_code == 404
+
+    base = f"/api/v1/tenants/{airline.id}"
+    subfleet = (await api.client.get(f"{base}/subfleets", headers=airline.staff)).json()["items"][0]
+    infinite = {**subfleet["details"], "fares": ["Y?price=inf&capacity=1e400"]}
+    assert (
+        await api.client.put(f"{base}/subfleets/{subfleet['id']}", json=infinite, headers=airline.staff)
+    ).status_code == 200
+    pirep = await file(api, airline)
+    await submit(api, airline, pirep)
+    assert (await api.client.post(f"/api/v1/pireps/{pirep}/accept", headers=airline.staff)).status_code == 204
+
+    manual = await file(api, airline, flight_number="55", flight_id=None)
+    tracked = await api.client.post(
+        "/api/v1/pireps",
+        json={
+            "source": "tracked",
+            "details": report(airline, flight_number="55", flight_id=None, aircraft_id=None),
+        },
+        headers=airline.pilot.headers,
+    )
+    assert tracked.json()["created"] is True and tracked.json()["id"] != manual
+
+    second = await api.user(admin, "nosy", "pilot", airline.id)
+    await api.client.post(
+        f"/api/v1/pireps/{manual}/comments", json={"text": "private"}, headers=airline.pilot.headers
+    )
+    await api.client.put(
+        f"/api/v1/pireps/{manual}", json={"fields": {"Gate": "B2"}}, headers=airline.pilot.headers
+    )
+    await api.settle()
+    assert (
+        await api.client.get(f"/api/v1/pireps/{manual}/comments", headers=second.headers)
+    ).status_code == 403
+    assert (await api.client.get(f"/api/v1/pireps/{manual}", headers=second.headers)).json()["fields"] == {}
+    assert (await api.client.get(f"/api/v1/pireps/{manual}", headers=airline.staff)).json()["fields"] == {
+        "Gate": "B2"
+    }
+
+    early = await api.client.get(
+        f"{base}/finances/report?granularity=day&to=0001-01-05", headers=airline.staff
+    )
+    assert early.status_code == 400
+    ancient = await api.client.post(
+        f"{base}/finances/expenses",
+        json={"name": "Old", "amount": 5, "period": "daily", "starts": "0001-01-01"},
+        headers=airline.staff,
+    )
+    assert ancient.status_code == 400 and ancient.json()["errors"][0]["field"] == "starts"

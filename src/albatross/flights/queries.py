@@ -24,6 +24,7 @@ from albatross.flights.projections import (
 )
 from albatross.flights.simbrief import SimbriefPlan
 from albatross.identity.policy import Action, Principal, authorize
+from albatross.identity.projections import users
 from albatross.kernel import Forbidden, NotFound
 from albatross.kernel.unit_of_work import now_us
 
@@ -263,6 +264,9 @@ class FlightsQueries:
             authorize(principal, Action.READ_FLIGHTS, tenant_id)
         elif principal.tenant_id != tenant_id and principal.role != "platform_admin":
             raise NotFound("No such airline.")
+        member = select(users.c.id).where(users.c.id == user_id, users.c.tenant_id == tenant_id)
+        if not await self._rows(member):
+            raise NotFound("No such pilot.")
         settings = await self.settings(principal, tenant_id)
         rows = await self._rows(
             select(careers).where(careers.c.user_id == user_id, careers.c.tenant_id == tenant_id)
