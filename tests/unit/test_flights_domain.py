@@ -555,8 +555,10 @@ def pos(id: str, lat: float = 51.0, at: int = 1, **more: Any) -> Position:
     return Position(id=id, lat=lat, lon=0.5, at=at, **more)
 
 
-def recorded(*positions: Position) -> PositionsRecorded:
-    return PositionsRecorded(tenant_id=T, pirep_id="p1", positions=list(positions))
+def recorded(*positions: Position, added: int | None = None) -> PositionsRecorded:
+    """Positions recorded; `added` (the rows with a new id) defaults to all of them."""
+    count = len(positions) if added is None else added
+    return PositionsRecorded(tenant_id=T, pirep_id="p1", positions=list(positions), added=count)
 
 
 def test_new_positions_are_recorded() -> None:
@@ -573,7 +575,7 @@ def test_reposting_identical_rows_records_nothing() -> None:
 def test_a_changed_row_with_a_known_id_is_the_only_row_recorded() -> None:
     track = Track.fold("p1", [recorded(pos("a"), pos("b"))])
     changed = pos("b", altitude_ft=3000)
-    assert track.record(T, [pos("a"), changed, pos("c")]) == [recorded(changed, pos("c"))]
+    assert track.record(T, [pos("a"), changed, pos("c")]) == [recorded(changed, pos("c"), added=1)]
     replaced = Track.fold("p1", [recorded(pos("a"), pos("b")), recorded(changed)])
     assert replaced.positions == {"a": pos("a"), "b": changed}
 
@@ -601,7 +603,7 @@ def test_a_track_holds_at_most_the_maximum_number_of_positions() -> None:
     with pytest.raises(InvalidState):
         full.record(T, [pos("one more")])
     assert full.record(T, [pos("0")]) == []
-    assert full.record(T, [pos("0", lat=5)]) == [recorded(pos("0", lat=5))]  # a re-post adds no row
+    assert full.record(T, [pos("0", lat=5)]) == [recorded(pos("0", lat=5), added=0)]  # a re-post adds no row
 
 
 def test_acars_lines_are_logged_up_to_the_maximum() -> None:

@@ -514,6 +514,8 @@ class PositionsRecorded(DomainEvent, frozen=True, kw_only=True):
     pirep_id: str
     positions: list[Position]
     """New rows, and rows re-posted with changes (they replace the earlier row of that id)."""
+    added: int = 0
+    """How many of them are new ids: the track's size follows without reading it back."""
 
 
 @registry.event("AcarsLogged")
@@ -544,7 +546,11 @@ class Track(Aggregate):
         if len(self.positions) + added > MAX_TRACK_POINTS:
             raise InvalidState(f"A flight's track holds at most {MAX_TRACK_POINTS} positions.")
         return (
-            [PositionsRecorded(tenant_id=tenant_id, pirep_id=self.id, positions=list(fresh.values()))]
+            [
+                PositionsRecorded(
+                    tenant_id=tenant_id, pirep_id=self.id, positions=list(fresh.values()), added=added
+                )
+            ]
             if fresh
             else []
         )

@@ -397,11 +397,8 @@ class FlightsProjection:
     async def _positions(self, tx: RowBatch, event: PositionsRecorded) -> None:
         row = await tx.get(pireps, event.pirep_id)
         latest = msgspec.json.decode(row["last_position"]) if row and row["last_position"] else None
-        added = 0
         for position in event.positions:
             key = (event.pirep_id, position.id)
-            if await tx.get(positions, key) is None:
-                added += 1
             tx.delete(positions, key)
             tx.insert(
                 positions,
@@ -422,7 +419,7 @@ class FlightsProjection:
             tx.update(
                 pireps,
                 event.pirep_id,
-                {"last_position": as_json(latest), "positions": row["positions"] + added},
+                {"last_position": as_json(latest), "positions": row["positions"] + event.added},
             )
 
     async def _filed(self, tx: RowBatch, user_id: str, tenant_id: str, at: int) -> None:
