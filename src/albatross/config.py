@@ -30,6 +30,8 @@ class Settings(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """How long a query with ?min_position= waits for projections before answering 503."""
     ws_heartbeat_seconds: float = 15.0
     """How often the live feed sends a heartbeat frame (and checks its caller again)."""
+    csrf_secret: str = ""
+    """Signs the web pages' CSRF tokens: the same value in every web process (empty: random per process)."""
     log_level: str = "INFO"
     log_format: str = "text"
     """`text` for people, `json` for log collectors: one JSON object per line."""

@@ -9,6 +9,7 @@ a write (logout, erase, suspend) never changes what the next cell sees.
 from __future__ import annotations
 
 import itertools
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -414,7 +415,7 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Callable[[World, dict[str, s
         lambda w, h: _on_pirep(w, h, "POST", "/reject", state="pending", json={"reason": "no"}),
     ),
     ("GET", "/api/v1/pireps/{pirep_id:str}/comments"): (
-        READ_OWN,
+        STAFF_OF_A,
         lambda w, h: _on_pirep(w, h, "GET", "/comments"),
     ),
     ("POST", "/api/v1/pireps/{pirep_id:str}/comments"): (
@@ -436,7 +437,8 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Callable[[World, dict[str, s
             json={"lines": [{"kind": "log", "message": "V1", "at": 1}]},
         ),
     ),
-    ("GET", "/api/v1/pireps/{pirep_id:str}/logs"): (READ_OWN, lambda w, h: _on_pirep(w, h, "GET", "/logs")),
+    # Comments and the ACARS log are between the pilot and the airline's staff.
+    ("GET", "/api/v1/pireps/{pirep_id:str}/logs"): (STAFF_OF_A, lambda w, h: _on_pirep(w, h, "GET", "/logs")),
     ("PUT", "/api/v1/pireps/{pirep_id:str}/route"): (
         STAFF_OF_A,
         lambda w, h: _on_pirep(
@@ -587,7 +589,7 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Callable[[World, dict[str, s
         lambda w, h: _on_acars_pirep(w, h, "POST", "/fields", json={"fields": {"Gate": "B2"}}),
     ),
     ("GET", "/api/pireps/{pirep_id:str}/comments"): (
-        READ_OWN,
+        STAFF_OF_A,
         lambda w, h: _on_acars_pirep(w, h, "GET", "/comments"),
     ),
     ("POST", "/api/pireps/{pirep_id:str}/comments"): (
@@ -634,6 +636,62 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Callable[[World, dict[str, s
         row(200, 200, 200, 200, 200, public=200),
         lambda w, h: call(w, "GET", "/api/status", h),
     ),
+    # The browser pages (a cookie session in a browser; a bearer token counts too). Whoever is not
+    # signed in is sent to /login (303); a form post needs its CSRF token first (tests/browser).
+    ("GET", "/login"): (row(200, 200, 200, 200, 200, public=200), lambda w, h: _page(w, "GET", "/login", h)),
+    ("POST", "/login"): (
+        row(401, 401, 401, 401, 401, public=401),
+        lambda w, h: _page(w, "POST", "/login", h, username=w.unique("nobody"), password="not it at all"),
+    ),
+    ("POST", "/logout"): (
+        row(303, 303, 303, 303, 303, public=303),
+        lambda w, h: _page(w, "POST", "/logout", h),
+    ),
+    ("GET", "/password"): (
+        row(200, 200, 200, 200, 200, public=303),
+        lambda w, h: _page(w, "GET", "/password", h),
+    ),
+    ("POST", "/password"): (
+        row(403, 403, 403, 403, 403, public=303),  # signed in, then the (deliberately wrong) current password
+        lambda w, h: _page(
+            w,
+            "POST",
+            "/password",
+            h,
+            current_password="wrong one!!",
+            new_password="x" * 12,
+            confirm_password="x" * 12,
+        ),
+    ),
+    ("GET", "/"): (row(200, 200, 200, 200, 200, public=303), lambda w, h: _page(w, "GET", "/", h)),
+    ("GET", "/pireps"): (
+        row(403, 200, 200, 200, 200, public=303),
+        lambda w, h: _page(w, "GET", "/pireps", h),
+    ),
+    ("GET", "/pireps/new"): (
+        row(403, 200, 200, 200, 200, public=303),
+        lambda w, h: _page(w, "GET", "/pireps/new", h),
+    ),
+    ("POST", "/pireps/new"): (  # an empty form: members get it back with the fields marked
+        row(403, 400, 400, 400, 400, public=303),
+        lambda w, h: _page(w, "POST", "/pireps/new", h),
+    ),
+    ("GET", "/review"): (
+        row(403, 200, 403, 200, 403, public=303),
+        lambda w, h: _page(w, "GET", "/review", h),
+    ),
+    ("POST", "/review/{pirep_id:str}/accept"): (
+        row(403, 303, 403, 404, 403, public=303),
+        lambda w, h: _review(w, h, "accept"),
+    ),
+    ("POST", "/review/{pirep_id:str}/reject"): (
+        row(403, 303, 403, 404, 403, public=303),
+        lambda w, h: _review(w, h, "reject", reason="no"),
+    ),
+    ("GET", "/static/{file_path:path}"): (
+        row(200, 200, 200, 200, 200, public=200),
+        lambda w, h: _page(w, "GET", "/static/albatross.css", h),
+    ),
 }
 
 
@@ -645,6 +703,37 @@ def _pirep_details(world: World) -> dict[str, Any]:
         "arrival": "KBOS",
         "flight_minutes": 70,
     }
+
+
+async def _page(world: World, method: str, path: str, headers: dict[str, str], **form: str) -> int:
+    """A page, or a form posted with the CSRF token a page handed out; no cookie outlives the call."""
+    client = world.api.client
+    try:
+        if method == "POST":
+            login_page = await client.get("/login")
+            token = re.search(r'name="_csrf_token" value="([^"]+)"', login_page.text)
+            assert token is not None, login_page.text
+            form["_csrf_token"] = token.group(1)
+            response = await client.post(path, data=form, headers=headers)
+        else:
+            response = await client.get(path, headers=headers)
+        return response.status_code
+    finally:
+        client.cookies.clear()
+
+
+async def _review(world: World, headers: dict[str, str], action: str, **form: str) -> int:
+    """Accept or reject, through the review page's form, a fresh pending PIREP of airline A."""
+    pilot = await world.api.user(world.admin, world.unique("flyer"), "pilot", world.tenant_a)
+    body = {"source": "manual", "details": _pirep_details(world)}
+    created = await world.api.client.post("/api/v1/pireps", json=body, headers=pilot.headers)
+    assert created.status_code == 201, created.text
+    pirep_id = created.json()["id"]
+    submitted = await world.api.client.post(
+        f"/api/v1/pireps/{pirep_id}/submit", json={}, headers=pilot.headers
+    )
+    assert submitted.status_code == 200, submitted.text
+    return await _page(world, "POST", f"/review/{pirep_id}/{action}", headers, **form)
 
 
 def _positions() -> dict[str, Any]:

@@ -19,6 +19,7 @@ from albatross.web import acars, finance, flights, identity, live, operations, s
 from albatross.web.deps import provide_context, provide_principal
 from albatross.web.http_metrics import http_metrics
 from albatross.web.live_hub import LiveHub
+from albatross.web.pages import csrf_config, pages_router, static_router, template_config
 from albatross.web.problems import EXCEPTION_HANDLERS, internal_error_handler, outage_handler
 from albatross.web.request_log import request_log
 
@@ -73,6 +74,8 @@ def create_app(services: Services, *, run_projections: bool = True) -> Litestar:
             live.live,
             live.create_ticket,
             acars.router(services),  # the phpVMS 7 flight-tracking API under /api
+            pages_router(),  # the browser interface: cookie sessions, CSRF on every form
+            static_router(),
         ],
         dependencies={
             "services": Provide(lambda: services, sync_to_thread=False),
@@ -102,6 +105,8 @@ def create_app(services: Services, *, run_projections: bool = True) -> Litestar:
             security=[{"BearerToken": []}],
         ),
         request_max_body_size=1024 * 1024,
+        template_config=template_config(),
+        csrf_config=csrf_config(services.settings.csrf_secret),
         middleware=[request_log],
         logging_config=None,  # logging is the CLI's (albatross.logs): text or one JSON object per line
         debug=False,

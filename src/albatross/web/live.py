@@ -41,6 +41,7 @@ from albatross.identity.policy import Principal, feed_channels, may_hear
 from albatross.kernel import DomainError, NotAuthenticated
 from albatross.kernel.notifications import Envelope, EventPublisher
 from albatross.services import Services
+from albatross.web.browser_session import browser_credential
 from albatross.web.deps import credential
 from albatross.web.live_hub import LiveHub
 from albatross.web.problems import responses
@@ -245,7 +246,7 @@ async def _authenticate(
 ) -> tuple[Principal, Credential]:
     if ticket:
         return await redeem_ticket(services.identity, ticket)
-    token = credential(socket)
+    token = browser_credential(socket)  # our pages' session cookie counts here, not on /api routes
     found = credential_of(token)
     return await authenticate_credential(services.identity, found), found
 
@@ -259,7 +260,7 @@ async def live(
     ticket: Annotated[str | None, QueryParameter(max_length=200)] = None,
 ) -> None:
     """Live changes the caller may see. Authenticate with `Authorization: Bearer <token or API
-    key>`, `X-API-Key`, or `?ticket=` from POST /api/v1/ws/tickets. `?since=<position>` first
+    key>`, `X-API-Key`, `?ticket=` from POST /api/v1/ws/tickets, or (from our own pages) the session cookie. `?since=<position>` first
     replays what was missed after that position."""
     await socket.accept()
     publisher = services.publisher

@@ -1,0 +1,71 @@
+"""What every page shares: who is looking (from the session cookie), redirects after a post, the
+read that waits for the write, and domain errors shown as a page instead of a problem document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.di import NamedDependency
+from litestar.response import Redirect, Template
+
+from albatross.identity.api_keys import record_key_use
+from albatross.identity.auth import authenticate
+from albatross.identity.policy import Principal
+from albatross.kernel import DomainError, NotAuthenticated
+from albatross.services import Services
+from albatross.web.browser_session import SESSION_COOKIE, browser_credential, without_session
+from albatross.web.deps import ALLOW_ONE_TIME_PASSWORD
+from albatross.web.problems import STATUS_OF
+
+STAFF_ROLES = ("tenant_admin", "platform_admin")
+
+
+class GoTo(Exception):
+    """Leave this page for another (303): sign in first, or change the one-time password first."""
+
+    def __init__(self, location: str, *, end_session: bool = False) -> None:
+        super().__init__(location)
+        self.location = location
+        self.end_session = end_session
+
+
+async def provide_viewer(request: Request[Any, Any, Any], services: NamedDependency[Services]) -> Principal:
+    try:
+        principal = await authenticate(services.identity, browser_credential(request))
+    except NotAuthenticated:
+        # A cookie that no longer works (logged out, revoked, expired) is cleared on the way.
+        raise GoTo("/login", end_session=SESSION_COOKIE in request.cookies) from None
+    await record_key_use(services.identity, principal)
+    if principal.must_change_password and not request.route_handler.opt.get(ALLOW_ONE_TIME_PASSWORD):
+        raise GoTo("/password")
+    return principal
+
+
+def see_other(path: str, position: int | None = None) -> Redirect:
+    """Post/redirect/get; the next page waits until the read models include the write."""
+    location = f"{path}{'&' if '?' in path else '?'}min_position={position}" if position else path
+    return Redirect(location, status_code=303)
+
+
+def page(name: str, status_code: int = 200, **context: Any) -> Template:
+    return Template(template_name=name, context=context, status_code=status_code, media_type=MediaType.HTML)
+
+
+def is_staff(principal: Principal) -> bool:
+    return principal.role in STAFF_ROLES
+
+
+def go_to_handler(request: Request[Any, Any, Any], exc: GoTo) -> Response[Any]:
+    response = Redirect(exc.location, status_code=303)
+    if exc.end_session:
+        without_session(response, request)
+    return response
+
+
+def domain_error_page(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+    status = STATUS_OF.get(exc.code, 400)
+    return page("error.html", status_code=status, status=status, detail=exc.detail, viewer=None)
+
+
+PAGE_EXCEPTION_HANDLERS: dict[Any, Any] = {GoTo: go_to_handler, DomainError: domain_error_page}
