@@ -81,6 +81,7 @@ async def make_airline(api: Api, admin: dict[str, str], icao: str = "NVA") -> Ai
         )
     )["id"]
     await ok("PUT", "/careers/settings", CAREERS)
+    await api.settle()  # tests read the fleet back through the read models
     return Airline(tenant, staff, pilot, aircraft, flight)
 
 
