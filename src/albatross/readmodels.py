@@ -9,10 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from sqlalchemy import MetaData, Table, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 metadata = MetaData()
+
+
+def as_json(value: Any) -> str:
+    """A record kept whole in a Text column (a snapshot, a list), as JSON."""
+    return msgspec.json.encode(value).decode()
+
+
+def record_id(stream_id: str) -> str:
+    """`flight-<id>` -> `<id>`: the id of the record a stream holds."""
+    return stream_id.split("-", 1)[1]
+
 
 Key = tuple[Any, ...]
 

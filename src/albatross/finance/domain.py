@@ -20,16 +20,13 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from albatross.kernel import Aggregate, DomainEvent, InvalidInput, InvalidState, NotFound, registry
+from albatross.kernel import Aggregate, DomainEvent, InvalidState, NotFound, registry
+from albatross.operations.domain import invalid
 
 MAX_AMOUNT = 10**15
 """The largest amount one line may carry (in minor units), far inside a 64-bit column."""
 
 AIRLINE = "airline"
-
-
-def invalid(field: str, message: str) -> InvalidInput:
-    return InvalidInput(f"{field}: {message}", fields={field: message})
 
 
 def pilot_ledger(user_id: str) -> str:

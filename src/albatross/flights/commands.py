@@ -29,7 +29,7 @@ from albatross.flights.domain import (
 )
 from albatross.flights.simbrief import parse_ofp
 from albatross.identity.commands import IdentityDeps, run
-from albatross.identity.domain import Tenant, User
+from albatross.identity.domain import User
 from albatross.identity.policy import Action, Principal, authorize
 from albatross.kernel import CommandResult, Context, Forbidden, InvalidInput, NotFound, UnitOfWork
 from albatross.kernel.unit_of_work import now_us
@@ -74,21 +74,7 @@ async def _pirep(uow: UnitOfWork, principal: Principal, pirep_id: str, *, staff:
     return pirep
 
 
-async def _in_tenant(uow: UnitOfWork, tenant_id: str) -> None:
-    tenant = await uow.load(Tenant, tenant_id)
-    if not tenant.exists:
-        raise NotFound("No such airline.")
-
-
 # ---- checks that need the records ----
-
-
-async def _where(uow: UnitOfWork, tenant_id: str, icao: str) -> tuple[float, float] | None:
-    own = await uow.load(AirportRecord, operations.airport_stream(tenant_id, icao))
-    if own.live and own.details is not None and own.details.lat is not None and own.details.lon is not None:
-        return own.details.lat, own.details.lon
-    found = airports.get(icao)
-    return (found.lat, found.lon) if found else None
 
 
 async def _aircraft(uow: UnitOfWork, tenant_id: str, aircraft_id: str) -> Aircraft:
@@ -117,7 +103,7 @@ async def run_checks(
     if checks.airports_exist:
         for field in ("departure", "arrival", "alternate"):
             code = getattr(details, field)
-            if code is not None and await _where(uow, tenant_id, code) is None:
+            if code is not None and await operations.airport_position(uow, tenant_id, code) is None:
                 raise CheckFailed("pirep-unknown-airport", f"{field}: unknown airport {code}", field)
     career = await uow.load(Career, pilot_id)
     if details.aircraft_id is not None:
@@ -179,8 +165,14 @@ async def _distance(uow: UnitOfWork, tenant_id: str, details: PirepDetails) -> f
         return details.distance_nm
     if details.planned_distance_nm:
         return details.planned_distance_nm
-    a, b = await _where(uow, tenant_id, details.departure), await _where(uow, tenant_id, details.arrival)
-    return airports.distance_nm(*a, *b) if a and b else 0.0
+    return await _great_circle(uow, tenant_id, details) or 0.0
+
+
+async def _great_circle(uow: UnitOfWork, tenant_id: str, details: PirepDetails) -> float | None:
+    """Nmi between the report's airports, when both are known."""
+    a = await operations.airport_position(uow, tenant_id, details.departure)
+    b = await operations.airport_position(uow, tenant_id, details.arrival)
+    return airports.distance_nm(*a, *b) if a and b else None
 
 
 async def pilot_rank(uow: UnitOfWork, tenant_id: str, career: Career) -> str | None:
@@ -210,7 +202,7 @@ async def handle_create_pirep(
 
     async def create(uow: UnitOfWork) -> Filed:
         now = now_us()
-        await _in_tenant(uow, tenant_id)
+        await operations.require_tenant(uow, tenant_id)
         filing = await uow.load(RecentFiling, RecentFiling.key(principal.user_id, details))
         repeat = filing.repeat_of(now)
         if repeat is not None:
@@ -257,12 +249,11 @@ async def _resolve(uow: UnitOfWork, tenant_id: str, details: PirepDetails) -> Pi
             route=details.route or scheduled.route,
             level=details.level or scheduled.level,
         )
-    if details.planned_distance_nm is None:
-        a, b = await _where(uow, tenant_id, details.departure), await _where(uow, tenant_id, details.arrival)
-        if a and b:
-            details = msgspec.structs.replace(
-                details, planned_distance_nm=round(airports.distance_nm(*a, *b), 1)
-            )
+    if (
+        details.planned_distance_nm is None
+        and (nmi := await _great_circle(uow, tenant_id, details)) is not None
+    ):
+        details = msgspec.structs.replace(details, planned_distance_nm=round(nmi, 1))
     return details
 
 
@@ -639,7 +630,7 @@ async def handle_change_career_settings(
     authorize(principal, Action.MANAGE_CAREERS, tenant_id)
 
     async def change(uow: UnitOfWork) -> None:
-        await _in_tenant(uow, tenant_id)
+        await operations.require_tenant(uow, tenant_id)
         careers = await uow.load(AirlineCareers, tenant_id)
         uow.record(careers, careers.change(settings))
 

@@ -23,8 +23,7 @@ from albatross.kernel import (
     NotFound,
     registry,
 )
-
-Icao = Annotated[str, msgspec.Meta(pattern="^[A-Z0-9]{3,4}$", description="ICAO airport code, upper case")]
+from albatross.operations.domain import Icao
 
 # µs since the epoch, up to the end of year 9999: what every store and read model can hold.
 Timestamp = Annotated[int, msgspec.Meta(ge=0, le=253_402_300_799_999_999)]

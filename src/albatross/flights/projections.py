@@ -40,7 +40,7 @@ from albatross.flights.domain import (
     PositionsRecorded,
 )
 from albatross.kernel import DomainEvent, StoredEvent
-from albatross.readmodels import RowBatch, metadata
+from albatross.readmodels import RowBatch, as_json, metadata, record_id
 
 pireps = Table(
     "rm_pireps",
@@ -191,14 +191,6 @@ briefings = Table(
 _RECENT = 50
 
 
-def as_json(value: Any) -> str:
-    return msgspec.json.encode(value).decode()
-
-
-def _id(stored: StoredEvent) -> str:
-    return stored.stream_id.split("-", 1)[1]
-
-
 def _pirep_columns(details: PirepDetails) -> dict[str, Any]:
     return {
         "airline": details.airline,
@@ -268,7 +260,7 @@ class FlightsProjection:
                     tx.insert(
                         pireps,
                         {
-                            "id": _id(stored),
+                            "id": record_id(stored.stream_id),
                             "tenant_id": event.tenant_id,
                             "pilot_id": event.pilot_id,
                             "state": event.state,
@@ -288,15 +280,15 @@ class FlightsProjection:
                         },
                     )
                 case PirepUpdated(details=details):
-                    tx.update(pireps, _id(stored), {**_pirep_columns(details), **touch})
+                    tx.update(pireps, record_id(stored.stream_id), {**_pirep_columns(details), **touch})
                 case PirepPhaseChanged(phase=phase):
-                    tx.update(pireps, _id(stored), {"phase": phase.value, **touch})
+                    tx.update(pireps, record_id(stored.stream_id), {"phase": phase.value, **touch})
                 case PirepSubmitted(details=details, at=submitted):
-                    row = await tx.get(pireps, _id(stored))
+                    row = await tx.get(pireps, record_id(stored.stream_id))
                     phase = "diverted" if row and row["phase"] == "diverted" else "arrived"
                     tx.update(
                         pireps,
-                        _id(stored),
+                        record_id(stored.stream_id),
                         {
                             **_pirep_columns(details),
                             "state": "pending",
@@ -310,21 +302,29 @@ class FlightsProjection:
                 case PirepAccepted(rule=rule):
                     tx.update(
                         pireps,
-                        _id(stored),
+                        record_id(stored.stream_id),
                         {"state": "accepted", "accepted_rule": rule, "reject_reason": None, **touch},
                     )
                 case PirepRejected(reason=reason):
-                    tx.update(pireps, _id(stored), {"state": "rejected", "reject_reason": reason, **touch})
+                    tx.update(
+                        pireps,
+                        record_id(stored.stream_id),
+                        {"state": "rejected", "reject_reason": reason, **touch},
+                    )
                 case PirepCancelled():
-                    tx.update(pireps, _id(stored), {"state": "cancelled", "phase": "cancelled", **touch})
+                    tx.update(
+                        pireps,
+                        record_id(stored.stream_id),
+                        {"state": "cancelled", "phase": "cancelled", **touch},
+                    )
                 case PirepFieldsSet(fields=fields):
-                    row = await tx.get(pireps, _id(stored))
+                    row = await tx.get(pireps, record_id(stored.stream_id))
                     merged = {**msgspec.json.decode(row["fields"]), **fields} if row else fields
-                    tx.update(pireps, _id(stored), {"fields": as_json(merged), **touch})
+                    tx.update(pireps, record_id(stored.stream_id), {"fields": as_json(merged), **touch})
                 case PirepRouteSet(waypoints=waypoints):
-                    tx.update(pireps, _id(stored), {"waypoints": as_json(waypoints), **touch})
+                    tx.update(pireps, record_id(stored.stream_id), {"waypoints": as_json(waypoints), **touch})
                 case PirepBriefed(plan=plan):
-                    tx.update(pireps, _id(stored), {"briefing": as_json(plan), **touch})
+                    tx.update(pireps, record_id(stored.stream_id), {"briefing": as_json(plan), **touch})
                 case BidBriefed():
                     tx.delete(briefings, event.bid_id)
                     tx.insert(
@@ -343,7 +343,7 @@ class FlightsProjection:
                         comments,
                         {
                             "id": event.comment_id,
-                            "pirep_id": _id(stored),
+                            "pirep_id": record_id(stored.stream_id),
                             "tenant_id": stored.tenant_id,
                             "author_id": event.author_id,
                             "text": event.text,
@@ -378,7 +378,7 @@ class FlightsProjection:
                 case FlightCredited() | FlightDebited() | RankChanged() | TransferHoursSet():
                     await self._career(tx, stored, event)
                 case AwardGranted():
-                    key = (_id(stored), event.award_id)
+                    key = (record_id(stored.stream_id), event.award_id)
                     tx.delete(pilot_awards, key)
                     tx.insert(
                         pilot_awards,
@@ -392,7 +392,7 @@ class FlightsProjection:
                         },
                     )
                 case AwardRevoked(award_id=award_id):
-                    tx.delete(pilot_awards, (_id(stored), award_id))
+                    tx.delete(pilot_awards, (record_id(stored.stream_id), award_id))
 
     async def _positions(self, tx: RowBatch, event: PositionsRecorded) -> None:
         row = await tx.get(pireps, event.pirep_id)
@@ -449,7 +449,7 @@ class FlightsProjection:
         return row
 
     async def _career(self, tx: RowBatch, stored: StoredEvent, event: DomainEvent) -> None:
-        user_id = _id(stored)
+        user_id = record_id(stored.stream_id)
         row = await self._career_row(tx, user_id, stored.tenant_id)
         match event:
             case FlightCredited():
@@ -507,7 +507,7 @@ class FlightsProjection:
                 tx.update(careers, user_id, {"transfer_minutes": minutes})
 
     async def _aircraft(self, tx: RowBatch, stored: StoredEvent, event: DomainEvent) -> None:
-        aircraft_id = _id(stored)
+        aircraft_id = record_id(stored.stream_id)
         row = await tx.get(aircraft_state, aircraft_id)
         if row is None:
             row = {

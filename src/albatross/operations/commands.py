@@ -37,22 +37,30 @@ def airport_stream(tenant_id: str, icao: str) -> str:
     return f"{tenant_id}:{icao}"
 
 
-async def _tenant(uow: UnitOfWork, tenant_id: str) -> Tenant:
+async def require_tenant(uow: UnitOfWork, tenant_id: str) -> Tenant:
+    """The airline, or a 404."""
     tenant = await uow.load(Tenant, tenant_id)
     if not tenant.exists:
         raise NotFound("No such airline.")
     return tenant
 
 
-async def known_airport(uow: UnitOfWork, tenant_id: str, icao: str, field: str) -> tuple[float, float]:
-    """Where `icao` is: the reference data's, or the airline's own airport record."""
+async def airport_position(uow: UnitOfWork, tenant_id: str, icao: str) -> tuple[float, float] | None:
+    """Where `icao` is: the airline's own airport record, else the reference data's; None if
+    neither knows it."""
     own = await uow.load(AirportRecord, airport_stream(tenant_id, icao))
     if own.live and own.details is not None and own.details.lat is not None and own.details.lon is not None:
         return own.details.lat, own.details.lon
     found = airports.get(icao)
-    if found is None:
+    return (found.lat, found.lon) if found else None
+
+
+async def known_airport(uow: UnitOfWork, tenant_id: str, icao: str, field: str) -> tuple[float, float]:
+    """Where `icao` is, or a 400 naming `field`."""
+    position = await airport_position(uow, tenant_id, icao)
+    if position is None:
         raise invalid(field, f"unknown airport {icao}")
-    return found.lat, found.lon
+    return position
 
 
 # ---- the airline's profile ----
@@ -71,7 +79,7 @@ async def handle_update_profile(
     authorize(principal, Action.MANAGE_OPERATIONS, tenant_id)
 
     async def update(uow: UnitOfWork) -> None:
-        tenant = await _tenant(uow, tenant_id)
+        tenant = await require_tenant(uow, tenant_id)
         airline = await uow.load(Airline, tenant_id)
         uow.record(airline, airline.change(profile))
         if pilot_id_prefix is not None or pilot_id_width is not None:
@@ -89,7 +97,7 @@ async def handle_set_airport(
     authorize(principal, Action.MANAGE_OPERATIONS, tenant_id)
 
     async def set_(uow: UnitOfWork) -> None:
-        await _tenant(uow, tenant_id)
+        await require_tenant(uow, tenant_id)
         await set_airport(uow, tenant_id, details)
 
     return await run(deps, ctx, set_)
@@ -174,7 +182,7 @@ async def handle_save_subfleet(
     authorize(principal, Action.MANAGE_OPERATIONS, tenant_id)
 
     async def save(uow: UnitOfWork) -> str:
-        await _tenant(uow, tenant_id)
+        await require_tenant(uow, tenant_id)
         return await save_subfleet(uow, tenant_id, subfleet_id, details)
 
     return await run(deps, ctx, save)
@@ -246,7 +254,7 @@ async def handle_save_aircraft(
     authorize(principal, Action.MANAGE_OPERATIONS, tenant_id)
 
     async def save(uow: UnitOfWork) -> str:
-        await _tenant(uow, tenant_id)
+        await require_tenant(uow, tenant_id)
         return await save_aircraft(uow, tenant_id, aircraft_id, details)
 
     return await run(deps, ctx, save)
@@ -292,7 +300,7 @@ async def handle_save_flight(
     authorize(principal, Action.MANAGE_OPERATIONS, tenant_id)
 
     async def save(uow: UnitOfWork) -> str:
-        await _tenant(uow, tenant_id)
+        await require_tenant(uow, tenant_id)
         return await save_flight(uow, tenant_id, flight_id, details)
 
     return await run(deps, ctx, save)

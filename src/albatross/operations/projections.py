@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import msgspec
 from sqlalchemy import BigInteger, Boolean, Column, Float, Index, Integer, String, Table, Text, delete
 
 from albatross.kernel import DomainEvent, StoredEvent
@@ -27,7 +26,7 @@ from albatross.operations.domain import (
     SubfleetChanged,
     SubfleetRemoved,
 )
-from albatross.readmodels import RowBatch, metadata
+from albatross.readmodels import RowBatch, as_json, metadata, record_id
 
 profiles = Table(
     "rm_airline_profiles",
@@ -117,14 +116,6 @@ bids = Table(
 )
 
 
-def as_json(value: Any) -> str:
-    return msgspec.json.encode(value).decode()
-
-
-def _record_id(stored: StoredEvent) -> str:
-    return stored.stream_id.split("-", 1)[1]
-
-
 def flight_row(details: FlightDetails) -> dict[str, Any]:
     text = " ".join(
         filter(
@@ -187,35 +178,44 @@ class OperationsProjection:
                     tx.delete(airports, (tenant_id, details.icao))
                     tx.insert(airports, {**row, "details": as_json(details), "updated_at": at})
                 case AirportRemoved():
-                    tenant_id, _, icao = _record_id(stored).rpartition(":")
+                    tenant_id, _, icao = record_id(stored.stream_id).rpartition(":")
                     tx.delete(airports, (tenant_id, icao))
                 case SubfleetAdded(tenant_id=tenant_id, details=details):
-                    row = {"id": _record_id(stored), "tenant_id": tenant_id, "type": details.type}
+                    row = {"id": record_id(stored.stream_id), "tenant_id": tenant_id, "type": details.type}
                     tx.insert(subfleets, {**row, "details": as_json(details), **meta})
                 case SubfleetChanged(details=details):
                     tx.update(
                         subfleets,
-                        _record_id(stored),
+                        record_id(stored.stream_id),
                         {"type": details.type, "details": as_json(details), **meta},
                     )
                 case AircraftAdded(tenant_id=tenant_id, details=details):
-                    row = {"id": _record_id(stored), "tenant_id": tenant_id, **self._aircraft(details)}
+                    row = {
+                        "id": record_id(stored.stream_id),
+                        "tenant_id": tenant_id,
+                        **self._aircraft(details),
+                    }
                     tx.insert(aircraft, {**row, **meta})
                 case AircraftChanged(details=details):
-                    tx.update(aircraft, _record_id(stored), {**self._aircraft(details), **meta})
+                    tx.update(aircraft, record_id(stored.stream_id), {**self._aircraft(details), **meta})
                 case FlightAdded(tenant_id=tenant_id, details=details):
                     tx.insert(
                         flights,
-                        {"id": _record_id(stored), "tenant_id": tenant_id, **flight_row(details), **meta},
+                        {
+                            "id": record_id(stored.stream_id),
+                            "tenant_id": tenant_id,
+                            **flight_row(details),
+                            **meta,
+                        },
                     )
                 case FlightChanged(details=details):
-                    tx.update(flights, _record_id(stored), {**flight_row(details), **meta})
+                    tx.update(flights, record_id(stored.stream_id), {**flight_row(details), **meta})
                 case SubfleetRemoved():
-                    tx.delete(subfleets, _record_id(stored))
+                    tx.delete(subfleets, record_id(stored.stream_id))
                 case AircraftRemoved():
-                    tx.delete(aircraft, _record_id(stored))
+                    tx.delete(aircraft, record_id(stored.stream_id))
                 case FlightRemoved():
-                    flight_id = _record_id(stored)
+                    flight_id = record_id(stored.stream_id)
                     tx.delete(flights, flight_id)
                     # A removed flight takes its bids with it (the pilots' streams catch up lazily).
                     await tx.flush()
@@ -226,7 +226,7 @@ class OperationsProjection:
                         {
                             "id": event.bid_id,
                             "tenant_id": stored.tenant_id,
-                            "user_id": _record_id(stored),
+                            "user_id": record_id(stored.stream_id),
                             "flight_id": event.flight_id,
                             "aircraft_id": event.aircraft_id,
                             "placed_at": event.placed_at,

@@ -375,7 +375,9 @@ class AcarsPireps(Controller):
         assert position is not None
         return await _answer(services, principal, pirep_id, position)
 
-    @route("/{pirep_id:str}", http_method=["POST", "PUT", "PATCH"], status_code=200)
+    @route(
+        ["/{pirep_id:str}", "/{pirep_id:str}/update"], http_method=["POST", "PUT", "PATCH"], status_code=200
+    )
     async def update(
         self,
         request: Request[Any, Any, Any],
@@ -385,17 +387,6 @@ class AcarsPireps(Controller):
         services: NamedDependency[Services],
     ) -> dict[str, Any]:
         """Change a flight in progress: any PIREP field, `status` (the phase code), `fields`."""
-        return await self._update(request, pirep_id, principal, context, services, filing=False)
-
-    @route("/{pirep_id:str}/update", http_method=["POST", "PUT", "PATCH"], status_code=200)
-    async def update_alias(
-        self,
-        request: Request[Any, Any, Any],
-        pirep_id: FromPath[str],
-        principal: NamedDependency[Principal],
-        context: NamedDependency[Context],
-        services: NamedDependency[Services],
-    ) -> dict[str, Any]:
         return await self._update(request, pirep_id, principal, context, services, filing=False)
 
     @route("/{pirep_id:str}/file", http_method=["POST"], status_code=200)
@@ -425,14 +416,20 @@ class AcarsPireps(Controller):
 
     # -- positions, logs and events --
 
-    async def _positions(
+    @route(
+        ["/{pirep_id:str}/acars/position", "/{pirep_id:str}/acars/positions"],
+        http_method=["POST"],
+        status_code=200,
+    )
+    async def positions(
         self,
         request: Request[Any, Any, Any],
-        pirep_id: str,
-        principal: Principal,
-        context: Context,
-        services: Services,
+        pirep_id: FromPath[str],
+        principal: NamedDependency[Principal],
+        context: NamedDependency[Context],
+        services: NamedDependency[Services],
     ) -> dict[str, Any]:
+        """A batch `{"positions": [...]}`; a row whose `id` was posted before replaces it."""
         pirep_id = _id(pirep_id, "PIREP")
         data = await _body(request)
         if not isinstance(data.get("positions"), list) or not data["positions"]:
@@ -449,29 +446,6 @@ class AcarsPireps(Controller):
         ]
         result = await commands.handle_record_positions(services.identity, context, principal, pirep_id, rows)
         return fmt.message(f"{result.value} positions added", result.value)
-
-    @route("/{pirep_id:str}/acars/position", http_method=["POST"], status_code=200)
-    async def positions(
-        self,
-        request: Request[Any, Any, Any],
-        pirep_id: FromPath[str],
-        principal: NamedDependency[Principal],
-        context: NamedDependency[Context],
-        services: NamedDependency[Services],
-    ) -> dict[str, Any]:
-        """A batch `{"positions": [...]}`; a row whose `id` was posted before replaces it."""
-        return await self._positions(request, pirep_id, principal, context, services)
-
-    @route("/{pirep_id:str}/acars/positions", http_method=["POST"], status_code=200)
-    async def positions_alias(
-        self,
-        request: Request[Any, Any, Any],
-        pirep_id: FromPath[str],
-        principal: NamedDependency[Principal],
-        context: NamedDependency[Context],
-        services: NamedDependency[Services],
-    ) -> dict[str, Any]:
-        return await self._positions(request, pirep_id, principal, context, services)
 
     @get("/{pirep_id:str}/acars/position")
     async def track(
@@ -921,7 +895,7 @@ class AcarsFlights(Controller):
         items = [fmt.flight(v, airline, _flight_subfleets(v, subfleets), v.id in bid_on) for v in views]
         return fmt.paginated(items, total, page, limit, _url(request), _query(request))
 
-    @get("/")
+    @get(["/", "/search"])
     async def index(
         self,
         request: Request[Any, Any, Any],
@@ -946,35 +920,6 @@ class AcarsFlights(Controller):
         limit: PerPage = 50,
     ) -> dict[str, Any]:
         """The airline's schedule (pilots: active and visible flights), filtered the phpVMS way."""
-        filters = dict(locals())
-        for name in ("self", "request", "principal", "services", "page", "limit"):
-            filters.pop(name)
-        return await self._search(request, principal, services, filters, page, limit)
-
-    @get("/search")
-    async def search(
-        self,
-        request: Request[Any, Any, Any],
-        principal: NamedDependency[Principal],
-        services: NamedDependency[Services],
-        flight_id: OptionalText = None,
-        airline_id: OptionalText = None,
-        flight_number: OptionalText = None,
-        callsign: OptionalText = None,
-        route_code: OptionalText = None,
-        flight_type: OptionalText = None,
-        dpt_airport_id: OptionalText = None,
-        dep_icao: OptionalText = None,
-        arr_airport_id: OptionalText = None,
-        arr_icao: OptionalText = None,
-        subfleet_id: OptionalText = None,
-        dgt: Annotated[float | None, QueryParameter(ge=0, le=20000)] = None,
-        dlt: Annotated[float | None, QueryParameter(ge=0, le=20000)] = None,
-        tgt: Annotated[int | None, QueryParameter(ge=0, le=5000)] = None,
-        tlt: Annotated[int | None, QueryParameter(ge=0, le=5000)] = None,
-        page: Page = 1,
-        limit: PerPage = 50,
-    ) -> dict[str, Any]:
         filters = dict(locals())
         for name in ("self", "request", "principal", "services", "page", "limit"):
             filters.pop(name)

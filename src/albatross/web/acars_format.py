@@ -21,6 +21,7 @@ from albatross.flights.domain import Phase, PirepState, Position, Waypoint
 from albatross.flights.queries import CommentView, PirepView
 from albatross.kernel import InvalidInput
 from albatross.operations.csv_format import CellError, fare_number, parse_multi
+from albatross.operations.domain import invalid
 from albatross.operations.queries import (
     AircraftView,
     AirportView,
@@ -195,10 +196,6 @@ def parse_time(value: Any, field: str) -> int | None:
 
 
 # ---- request bodies ----
-
-
-def invalid(field: str, message: str) -> InvalidInput:
-    return InvalidInput(f"{field}: {message}", fields={field: message})
 
 
 _PATH = re.compile(r"at `\$\.?(.*)`")
