@@ -676,6 +676,21 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Callable[[World, dict[str, s
         row(403, 400, 400, 400, 400, public=303),
         lambda w, h: _page(w, "POST", "/pireps/new", h),
     ),
+    ("GET", "/schedule"): (
+        row(403, 200, 200, 200, 200, public=303),
+        lambda w, h: _page(w, "GET", "/schedule?departure=KJFK&flight_type=J", h),
+    ),
+    # A bid, through the schedule's form, on a fresh flight of airline A (earlier bids freed);
+    # airline B's people do not see it (404, shown on the page).
+    ("POST", "/schedule/bids"): (
+        row(403, 303, 303, 404, 404, public=303),
+        lambda w, h: _schedule_bid(w, h),
+    ),
+    # Only the bid's owner withdraws it: to anyone else it does not exist.
+    ("POST", "/schedule/bids/{bid_id:str}/withdraw"): (
+        row(403, 404, 404, 404, 404, public=303),
+        lambda w, h: _schedule_withdraw(w, h),
+    ),
     ("GET", "/review"): (
         row(403, 200, 403, 200, 403, public=303),
         lambda w, h: _page(w, "GET", "/review", h),
@@ -734,6 +749,29 @@ async def _review(world: World, headers: dict[str, str], action: str, **form: st
     )
     assert submitted.status_code == 200, submitted.text
     return await _page(world, "POST", f"/review/{pirep_id}/{action}", headers, **form)
+
+
+async def _schedule_bid(world: World, headers: dict[str, str]) -> int:
+    flight_id = await _record(world, "flights")
+    me = await world.api.client.get("/api/v1/me", headers=headers)
+    if me.status_code == 200 and me.json()["tenant_id"] == world.tenant_a:  # one bid at a time: free it
+        await world.api.settle()
+        bids = await world.api.client.get(
+            f"/api/v1/tenants/{world.tenant_a}/bids?user_id={me.json()['id']}", headers=headers
+        )
+        for bid in bids.json():
+            await world.api.client.delete(f"/api/v1/bids/{bid['id']}", headers=headers)
+    return await _page(world, "POST", "/schedule/bids", headers, flight_id=flight_id, departure="KJFK")
+
+
+async def _schedule_withdraw(world: World, headers: dict[str, str]) -> int:
+    bidder = await world.api.user(world.admin, world.unique("bidder"), "pilot", world.tenant_a)
+    flight_id = await _record(world, "flights")
+    placed = await world.api.client.post(
+        "/api/v1/bids", json={"flight_id": flight_id}, headers=bidder.headers
+    )
+    assert placed.status_code == 201, placed.text
+    return await _page(world, "POST", f"/schedule/bids/{placed.json()['id']}/withdraw", headers)
 
 
 def _positions() -> dict[str, Any]:

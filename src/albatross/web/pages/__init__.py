@@ -12,7 +12,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from albatross.web.pages import dashboard, pireps, review, session
+from albatross.web.pages import dashboard, pireps, review, schedule, session
 from albatross.web.pages.common import PAGE_EXCEPTION_HANDLERS, provide_viewer
 from albatross.web.pages.filters import register_filters
 
@@ -36,6 +36,9 @@ def pages_router() -> Router:
             pireps.my_pireps,
             pireps.new_pirep_form,
             pireps.file_pirep,
+            schedule.schedule,
+            schedule.place_bid,
+            schedule.withdraw_bid,
             review.review_queue,
             review.accept,
             review.reject,
