@@ -32,10 +32,12 @@ CHECKS = ",".join(
         "status_code_conformance",
     ]
 )
-MAX_EXAMPLES = 100
+# 50 examples per operation keep the run near two minutes on two cores as the API grows (100 took
+# over four minutes under CI load); the timeout is a wall against a hang, not a budget.
+MAX_EXAMPLES = 50
 SEED = 20240601
 STARTUP_SECONDS = 30.0
-RUN_TIMEOUT_SECONDS = 240.0
+RUN_TIMEOUT_SECONDS = 900.0
 
 
 def _free_port() -> int:

@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from albatross.identity.api_keys import record_key_use
 from albatross.identity.auth import authenticate
 from albatross.identity.policy import Principal
-from albatross.kernel import DomainError, NotAuthenticated
+from albatross.kernel import DomainError, Forbidden, NotAuthenticated
 from albatross.services import Services
 from albatross.web.browser_session import SESSION_COOKIE, browser_credential, without_session
 from albatross.web.deps import ALLOW_ONE_TIME_PASSWORD
@@ -54,6 +54,20 @@ def page(name: str, status_code: int = 200, **context: Any) -> Template:
 
 def is_staff(principal: Principal) -> bool:
     return principal.role in STAFF_ROLES
+
+
+def member_tenant(viewer: Principal, refusal: str = "This page is for an airline's members.") -> str:
+    """The viewer's airline; a platform admin (no airline) is refused."""
+    if viewer.tenant_id is None:
+        raise Forbidden(refusal)
+    return viewer.tenant_id
+
+
+def staff_tenant(viewer: Principal, refusal: str = "This page is for the airline's staff.") -> str:
+    """The airline the viewer runs; pilots and platform admins are refused."""
+    if viewer.tenant_id is None or not is_staff(viewer):
+        raise Forbidden(refusal)
+    return viewer.tenant_id
 
 
 def go_to_handler(request: Request[Any, Any, Any], exc: GoTo) -> Response[Any]:

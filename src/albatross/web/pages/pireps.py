@@ -15,11 +15,11 @@ from albatross.flights import commands
 from albatross.flights.domain import PirepDetails
 from albatross.flights.queries import FlightsQueries
 from albatross.identity.policy import Principal
-from albatross.kernel import Context, DomainError, Forbidden
+from albatross.kernel import Context, DomainError
 from albatross.operations.queries import OperationsQueries
 from albatross.services import Services
 from albatross.web.deps import wait_for_position
-from albatross.web.pages.common import page, see_other
+from albatross.web.pages.common import member_tenant, page, see_other
 from albatross.web.problems import STATUS_OF
 
 FORM_FIELDS = (
@@ -40,17 +40,11 @@ SHOWN = ["draft", "in_progress", "pending", "accepted", "rejected"]
 _PATH = re.compile(r"at `\$\.([a-z_]+)")
 
 
-def _tenant(viewer: Principal) -> str:
-    if viewer.tenant_id is None:
-        raise Forbidden("Only an airline's members file PIREPs.")
-    return viewer.tenant_id
-
-
 @get("/pireps", include_in_schema=False, dependencies={"consistent": Provide(wait_for_position)})
 async def my_pireps(
     viewer: NamedDependency[Principal], services: NamedDependency[Services], consistent: NamedDependency[int]
 ) -> Any:
-    tenant_id = _tenant(viewer)
+    tenant_id = member_tenant(viewer, "Only an airline's members file PIREPs.")
     found = await FlightsQueries(services.reader).pireps(
         viewer, tenant_id, pilot_id=viewer.user_id, states=SHOWN, limit=100
     )
@@ -60,7 +54,7 @@ async def my_pireps(
 async def _form(
     viewer: Principal, services: Services, values: dict[str, str], errors: dict[str, str], status: int = 200
 ) -> Any:
-    tenant_id = _tenant(viewer)
+    tenant_id = member_tenant(viewer, "Only an airline's members file PIREPs.")
     operations = OperationsQueries(services.reader)
     fleet = (await operations.aircraft(viewer, tenant_id, 200, 0, status="active")).items
     if not values.get("airline"):

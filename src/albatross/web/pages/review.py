@@ -11,23 +11,17 @@ from litestar.params import FromPath
 from albatross.flights import commands
 from albatross.flights.queries import FlightsQueries
 from albatross.identity.policy import Principal
-from albatross.kernel import Context, Forbidden, InvalidInput
+from albatross.kernel import Context, InvalidInput
 from albatross.services import Services
 from albatross.web.deps import wait_for_position
-from albatross.web.pages.common import is_staff, page, see_other
-
-
-def _staff_tenant(viewer: Principal) -> str:
-    if viewer.tenant_id is None or not is_staff(viewer):
-        raise Forbidden("The review queue is for the airline's staff.")
-    return viewer.tenant_id
+from albatross.web.pages.common import page, see_other, staff_tenant
 
 
 @get("/review", include_in_schema=False, dependencies={"consistent": Provide(wait_for_position)})
 async def review_queue(
     viewer: NamedDependency[Principal], services: NamedDependency[Services], consistent: NamedDependency[int]
 ) -> Any:
-    tenant_id = _staff_tenant(viewer)
+    tenant_id = staff_tenant(viewer, "The review queue is for the airline's staff.")
     found = await FlightsQueries(services.reader).pireps(viewer, tenant_id, states=["pending"], limit=200)
     return page("review.html", viewer=viewer, pireps=found.items, total=found.total, live=True)
 
@@ -36,7 +30,7 @@ async def review_queue(
 async def accept(
     pirep_id: FromPath[str], viewer: NamedDependency[Principal], services: NamedDependency[Services]
 ) -> Any:
-    _staff_tenant(viewer)
+    staff_tenant(viewer, "The review queue is for the airline's staff.")
     context = Context(actor_id=viewer.user_id)
     result = await commands.handle_accept_pirep(services.identity, context, viewer, pirep_id)
     return see_other("/review", result.position)
@@ -49,7 +43,7 @@ async def reject(
     viewer: NamedDependency[Principal],
     services: NamedDependency[Services],
 ) -> Any:
-    _staff_tenant(viewer)
+    staff_tenant(viewer, "The review queue is for the airline's staff.")
     reason = str((await request.form()).get("reason", "")).strip()[:1000]
     if not reason:
         raise InvalidInput("Give a reason for the rejection.", fields={"reason": "required"})

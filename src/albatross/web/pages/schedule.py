@@ -12,23 +12,17 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 
 from albatross.identity.policy import Principal
-from albatross.kernel import Context, DomainError, Forbidden, NotFound
+from albatross.kernel import Context, DomainError, NotFound
 from albatross.operations import commands
 from albatross.operations.csv_format import FLIGHT_TYPES
 from albatross.operations.queries import FlightSearch, OperationsQueries
 from albatross.services import Services
 from albatross.web.deps import wait_for_position
-from albatross.web.pages.common import page, see_other
+from albatross.web.pages.common import member_tenant, page, see_other
 from albatross.web.problems import STATUS_OF
 
 SEARCH_FIELDS = ("departure", "arrival", "date", "flight_type")
 LIMIT = 100
-
-
-def _tenant(viewer: Principal) -> str:
-    if viewer.tenant_id is None:
-        raise Forbidden("Only an airline's members see its schedule.")
-    return viewer.tenant_id
 
 
 def _search_values(source: Any) -> dict[str, str]:
@@ -43,7 +37,7 @@ def _back(values: dict[str, str]) -> str:
 async def _schedule(
     viewer: Principal, services: Services, values: dict[str, str], message: str = "", status: int = 200
 ) -> Any:
-    tenant_id = _tenant(viewer)
+    tenant_id = member_tenant(viewer, "Only an airline's members see its schedule.")
     operations = OperationsQueries(services.reader)
     errors: dict[str, str] = {}
     on_date = None
@@ -101,7 +95,7 @@ async def schedule(
 async def place_bid(
     request: Request[Any, Any, Any], viewer: NamedDependency[Principal], services: NamedDependency[Services]
 ) -> Any:
-    _tenant(viewer)
+    member_tenant(viewer, "Only an airline's members see its schedule.")
     form = await request.form()
     values = _search_values(form)
     flight_id = str(form.get("flight_id", "")).strip()[:100]
@@ -123,7 +117,7 @@ async def withdraw_bid(
     viewer: NamedDependency[Principal],
     services: NamedDependency[Services],
 ) -> Any:
-    _tenant(viewer)
+    member_tenant(viewer, "Only an airline's members see its schedule.")
     values = _search_values(await request.form())
     try:
         result = await commands.handle_withdraw_bid(
