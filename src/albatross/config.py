@@ -130,8 +130,12 @@ def _check(s: Settings) -> None:
 
 
 def redact(url: str) -> str:
-    """Never echo a password that came in a URL."""
+    """A URL fit to show or log: no user, password or query (which can carry a password too).
+    Credentials end at the LAST `@`, so a password with `@`, `/` or `?` in it never leaks."""
     scheme, sep, rest = url.partition("://")
-    if "@" in rest:
-        rest = "***@" + rest.split("@", 1)[1]
-    return scheme + sep + rest
+    if not sep:
+        return "unknown"
+    rest = rest.rpartition("@")[2]
+    for end in ("?", "#"):
+        rest = rest.partition(end)[0]
+    return f"{scheme}://{rest}"

@@ -48,6 +48,9 @@ def configure(level: str, fmt: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # aiosqlite logs every statement hand-off at DEBUG, with the call and its parameters: noise
+    # at best, and a parameter can be a secret's hash.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
     # The broker client logs three lines per failed reconnect attempt, every second; our adapter
     # (albatross.broker) says once that the broker went away and once that it is back.
     for name in ("aio_pika", "aiormq"):

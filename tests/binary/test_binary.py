@@ -3,7 +3,7 @@
 The binary is (re)built with build/build.sh when it is missing or older than any source it is
 made from. Every run happens from a temporary directory with a clean environment (PATH, HOME
 and ALBATROSS_DATA_DIR only), so nothing from the checkout or the dev venv can leak in.
-Only the standard library talks to the binary.
+Only the standard library talks to the binary, but for one walk through the pages in Chromium.
 """
 
 from __future__ import annotations
@@ -407,3 +407,26 @@ def test_the_binary_fills_a_demo_airline(binary: Path, tmp_path: Path) -> None:
         timeout=120,
     )
     assert again.returncode == 2 and "Traceback" not in again.stderr, again.stderr
+
+
+async def test_a_new_user_runs_an_airline_in_the_browser_on_the_binary(binary: Path, tmp_path: Path) -> None:
+    """Issue 8's "done when" on the real binary (offline: templates, static files and the world
+    outline come from inside it): first sign-in to an accepted PIREP and a finance report."""
+    from playwright.async_api import async_playwright
+
+    from tests.browser.airline_from_scratch import run_an_airline
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    with serving(binary, tmp_path) as server:
+        server.wait_for_stdout(LISTENING)
+        one_time = next(m for line in server.stdout if (m := PASSWORD_LINE.match(line))).group(1)
+        server.wait_healthy()
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            try:
+                await run_an_airline(browser, server.base, one_time)
+            finally:
+                await browser.close()
+        assert "Traceback" not in server.output()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from playwright.async_api import Browser, async_playwright
 from albatross.bootstrap import build_services
 from albatross.config import load_settings
 from albatross.identity.auth import handle_create_platform_admin
+from albatross.services import Services
 from albatross.web.app import create_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -39,6 +41,22 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@asynccontextmanager
+async def serving(services: Services) -> AsyncIterator[str]:
+    """The app on a free loopback port, in this event loop, as `serve` runs it; yields its URL."""
+    port = free_port()
+    config = uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
 
 
 @dataclass
@@ -85,15 +103,7 @@ async def site(tmp_path: Path) -> AsyncIterator[Site]:
     services = await build_services(load_settings(environ={"ALBATROSS_DATA_DIR": str(tmp_path)}))
     password = await handle_create_platform_admin(services.identity)
     assert password is not None
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_config=None, lifespan="on")
-    )
-    serving = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110
-        await asyncio.sleep(0.02)
-    url = f"http://127.0.0.1:{port}"
-    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+    async with serving(services) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
         admin = await _login(http, "admin", password)
         change = {"current_password": password, "new_password": ADMIN_PASSWORD}
         await _ok(http, "POST", "/api/v1/auth/password", admin, change)
@@ -114,8 +124,6 @@ async def site(tmp_path: Path) -> AsyncIterator[Site]:
         aircraft = {"registration": "N100NV", "name": "Ship 100", "subfleet_id": subfleet, "home": "KJFK"}
         await _ok(http, "POST", f"{base}/aircraft", staff, aircraft)
         yield Site(url, http, admin, tenant_id, "N100NV · Ship 100")
-    server.should_exit = True
-    await serving
     await services.close()
 
 

@@ -112,6 +112,8 @@ STAFF_OF_A = row(200, 200, 403, 404, 404)
 STAFF_OF_A_204 = row(204, 204, 403, 404, 404)
 AIRPORTS_CSV = "icao,iata,name,location,country,timezone,hub,lat,lon\nKJFK,JFK,Kennedy,New York,US,America/New_York,1,40.64,-73.78\n"
 
+ADMIN_PAGE = row(200, 403, 403, 403, 403, public=303)
+
 MATRIX: dict[tuple[str, str], tuple[dict[str, int], Callable[[World, dict[str, str]], Awaitable[int]]]] = {
     ("GET", "/health"): (row(200, 200, 200, 200, 200, public=200), lambda w, h: call(w, "GET", "/health", h)),
     ("GET", "/ready"): (row(200, 200, 200, 200, 200, public=200), lambda w, h: call(w, "GET", "/ready", h)),
@@ -703,6 +705,217 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Callable[[World, dict[str, s
         row(403, 303, 403, 404, 403, public=303),
         lambda w, h: _review(w, h, "reject", reason="no"),
     ),
+    # The account pages: anyone signed in, on their own account only. A new key's page (201) is
+    # the one place its secret appears; another user's key id is no key of the caller's (404).
+    ("GET", "/profile"): (
+        row(200, 200, 200, 200, 200, public=303),
+        lambda w, h: _page(w, "GET", "/profile", h),
+    ),
+    ("POST", "/profile"): (
+        row(303, 303, 303, 303, 303, public=303),
+        lambda w, h: _page(w, "POST", "/profile", h, name=w.unique("Renamed ")),
+    ),
+    ("GET", "/keys"): (row(200, 200, 200, 200, 200, public=303), lambda w, h: _page(w, "GET", "/keys", h)),
+    ("POST", "/keys"): (
+        row(201, 201, 201, 201, 201, public=303),
+        lambda w, h: _page(w, "POST", "/keys", h, name="matrix"),
+    ),
+    ("POST", "/keys/{key_id:str}/revoke"): (
+        row(404, 404, 404, 404, 404, public=303),
+        lambda w, h: _revoke_someone_elses_key(w, h),
+    ),
+    # ---- the platform admin's pages: everyone else is refused. A new account's page (201) is the
+    # one place its one-time password appears; a state change redirects back to the list.
+    ("GET", "/admin/airlines"): (ADMIN_PAGE, lambda w, h: _page(w, "GET", "/admin/airlines", h)),
+    ("POST", "/admin/airlines"): (
+        row(201, 403, 403, 403, 403, public=303),
+        lambda w, h: _page(w, "POST", "/admin/airlines", h, **_new_airline_form(w)),
+    ),
+    ("GET", "/admin/users"): (
+        ADMIN_PAGE,
+        lambda w, h: _page(w, "GET", f"/admin/users?airline={w.tenant_a}&role=pilot&state=active&q=t", h),
+    ),
+    ("POST", "/admin/users"): (
+        row(201, 403, 403, 403, 403, public=303),
+        lambda w, h: _page(w, "POST", "/admin/users", h, role="pilot", **_new_user_form(w)),
+    ),
+    ("POST", "/admin/users/{user_id:str}/{action:str}"): (
+        row(303, 403, 403, 403, 403, public=303),
+        lambda w, h: _admin_suspends(w, h),
+    ),
+    ("GET", "/admin/status"): (ADMIN_PAGE, lambda w, h: _page(w, "GET", "/admin/status", h)),
+    # Staff pilots pages, the public application form, and the audit trail. The staff's pages act on
+    # the viewer's own airline: airline B's admin adds members to B, and finds A's people missing.
+    ("GET", "/staff/pilots"): (
+        row(403, 200, 403, 200, 403, public=303),
+        lambda w, h: _page(w, "GET", "/staff/pilots", h),
+    ),
+    ("POST", "/staff/pilots"): (  # answered with the one-time password itself, not a redirect
+        row(403, 200, 403, 200, 403, public=303),
+        lambda w, h: _page(w, "POST", "/staff/pilots", h, **_new_member_form(w)),
+    ),
+    ("GET", "/staff/pilots/{user_id:str}"): (
+        row(403, 200, 403, 404, 403, public=303),
+        lambda w, h: _on_member(w, h, "GET", ""),
+    ),
+    ("POST", "/staff/pilots/{user_id:str}/state"): (
+        row(403, 303, 403, 404, 403, public=303),
+        lambda w, h: _on_member(w, h, "POST", "/state", action="suspend", reason="no"),
+    ),
+    ("POST", "/staff/pilots/{user_id:str}/rank"): (
+        row(403, 303, 403, 404, 403, public=303),
+        lambda w, h: _on_member(w, h, "POST", "/rank", rank="Cadet"),
+    ),
+    ("POST", "/staff/pilots/{user_id:str}/transfer-hours"): (
+        row(403, 303, 403, 404, 403, public=303),
+        lambda w, h: _on_member(w, h, "POST", "/transfer-hours", transfer_hours="12:30"),
+    ),
+    ("GET", "/apply/{tenant_id:str}"): (
+        row(200, 200, 200, 200, 200, public=200),
+        lambda w, h: _page(w, "GET", f"/apply/{w.tenant_a}", h),
+    ),
+    ("POST", "/apply/{tenant_id:str}"): (
+        row(303, 303, 303, 303, 303, public=303),
+        lambda w, h: _page(w, "POST", f"/apply/{w.tenant_a}", h, **_application_form(w)),
+    ),
+    ("GET", "/apply/{tenant_id:str}/applied"): (
+        row(200, 200, 200, 200, 200, public=200),
+        lambda w, h: _page(w, "GET", f"/apply/{w.tenant_a}/applied", h),
+    ),
+    ("GET", "/staff/audit"): (
+        row(403, 200, 403, 200, 403, public=303),
+        lambda w, h: _page(w, "GET", "/staff/audit?limit=10", h),
+    ),
+    # Staff schedules and CSV import/export (pages): staff of airline A on A's flights; airline B's
+    # staff see their own airline's pages, and A's flights do not exist for them.
+    ("GET", "/staff/schedules"): (
+        row(403, 200, 403, 200, 403, public=303),
+        lambda w, h: _page(w, "GET", "/staff/schedules?departure=KJFK&flight_type=J&q=1&page=2", h),
+    ),
+    ("GET", "/staff/schedules/new"): (
+        row(403, 200, 403, 200, 403, public=303),
+        lambda w, h: _page(w, "GET", "/staff/schedules/new", h),
+    ),
+    ("POST", "/staff/schedules/new"): (  # an empty form: staff get it back with the fields marked
+        row(403, 400, 403, 400, 403, public=303),
+        lambda w, h: _page(w, "POST", "/staff/schedules/new", h),
+    ),
+    ("GET", "/staff/schedules/{record_id:str}"): (
+        row(403, 200, 403, 404, 403, public=303),
+        lambda w, h: _staff_flight(w, h, "GET", ""),
+    ),
+    ("POST", "/staff/schedules/{record_id:str}"): (
+        row(403, 303, 403, 404, 403, public=303),
+        lambda w, h: _staff_flight(w, h, "POST", "", **_flight_form(w)),
+    ),
+    ("POST", "/staff/schedules/{record_id:str}/delete"): (
+        row(403, 303, 403, 404, 403, public=303),
+        lambda w, h: _staff_flight(w, h, "POST", "/delete"),
+    ),
+    ("GET", "/staff/import"): (
+        row(403, 200, 403, 200, 403, public=303),
+        lambda w, h: _page(w, "GET", "/staff/import", h),
+    ),
+    ("POST", "/staff/import"): (  # a dry run, into the caller's own airline
+        row(403, 200, 403, 200, 403, public=303),
+        lambda w, h: _page(w, "POST", "/staff/import", h, kind="airports", text=AIRPORTS_CSV),
+    ),
+    ("GET", "/staff/export/{kind:str}"): (
+        row(403, 200, 403, 200, 403, public=303),
+        lambda w, h: _page(w, "GET", "/staff/export/flights", h),
+    ),
+    # The maps: any member sees their own airline's (a platform admin has none: 403).
+    ("GET", "/network"): (
+        row(403, 200, 200, 200, 200, public=303),
+        lambda w, h: _page(w, "GET", "/network", h),
+    ),
+    ("GET", "/live"): (
+        row(403, 200, 200, 200, 200, public=303),
+        lambda w, h: _page(w, "GET", "/live", h),
+    ),
+    ("GET", "/live/map"): (
+        row(403, 200, 200, 200, 200, public=303),
+        lambda w, h: _page(w, "GET", "/live/map", h),
+    ),
+    # Staff fleet, airports and settings pages: each acts on the viewer's own airline, so airline B's
+    # staff add to B, and A's records do not exist for them (404). The settings forms are posted
+    # with one bad field (400): past every gate, and nothing shared by other rows changes.
+    ("GET", "/staff/fleet"): (
+        row(403, 200, 403, 200, 403, public=303),
+        lambda w, h: _page(w, "GET", "/staff/fleet", h),
+    ),
+    ("POST", "/staff/fleet/subfleets"): (
+        row(403, 303, 403, 303, 403, public=303),
+        lambda w, h: _page(w, "POST", "/staff/fleet/subfleets", h, type=w.unique("SF"), name="Subfleet"),
+    ),
+    ("POST", "/staff/fleet/subfleets/{subfleet_id:str}/remove"): (
+        row(403, 303, 403, 404, 403, public=303),
+        lambda w, h: _fleet_form(w, h, "subfleets", "/remove"),
+    ),
+    ("POST", "/staff/fleet/aircraft"): (  # with a subfleet of airline A: B's staff are told it is missing
+        row(403, 303, 403, 404, 403, public=303),
+        lambda w, h: _fleet_form(w, h, "subfleets", "", registration=w.unique("N"), name="Ship"),
+    ),
+    ("POST", "/staff/fleet/aircraft/{aircraft_id:str}"): (
+        row(403, 303, 403, 404, 403, public=303),
+        lambda w, h: _fleet_form(w, h, "aircraft", "", name="Renamed", status="stored"),
+    ),
+    ("POST", "/staff/fleet/aircraft/{aircraft_id:str}/remove"): (
+        row(403, 303, 403, 404, 403, public=303),
+        lambda w, h: _fleet_form(w, h, "aircraft", "/remove"),
+    ),
+    ("GET", "/staff/airports"): (
+        row(403, 200, 403, 200, 403, public=303),
+        lambda w, h: _page(w, "GET", "/staff/airports?icao=KJFK", h),
+    ),
+    ("POST", "/staff/airports"): (
+        row(403, 303, 403, 303, 403, public=303),
+        lambda w, h: _page(w, "POST", "/staff/airports", h, icao="EGLL", hub="1", landing_fee="10"),
+    ),
+    ("POST", "/staff/airports/{icao:str}/remove"): (  # an airport of airline A's: B has none such
+        row(403, 303, 403, 404, 403, public=303),
+        lambda w, h: _airports_page_remove(w, h),
+    ),
+    ("GET", "/staff/settings"): (
+        row(403, 200, 403, 200, 403, public=303),
+        lambda w, h: _page(w, "GET", "/staff/settings", h),
+    ),
+    ("POST", "/staff/settings/airline"): (
+        row(403, 400, 403, 400, 403, public=303),
+        lambda w, h: _page(w, "POST", "/staff/settings/airline", h, name=" "),
+    ),
+    ("POST", "/staff/settings/profile"): (
+        row(403, 400, 403, 400, 403, public=303),
+        lambda w, h: _page(w, "POST", "/staff/settings/profile", h, pilot_id_width="0"),
+    ),
+    ("POST", "/staff/settings/flights"): (
+        row(403, 400, 403, 400, 403, public=303),
+        lambda w, h: _page(w, "POST", "/staff/settings/flights", h, max_per_pilot="0"),
+    ),
+    ("POST", "/staff/settings/careers"): (
+        row(403, 400, 403, 400, 403, public=303),
+        lambda w, h: _page(
+            w, "POST", "/staff/settings/careers", h, **{"ranks-0-name": "C", "ranks-0-hours": "-1"}
+        ),
+    ),
+    # Staff finances page: the viewer's own airline's books. Airline B's staff add expenses to B,
+    # and A's expenses do not exist for them (404).
+    ("GET", "/staff/finances"): (
+        row(403, 200, 403, 200, 403, public=303),
+        lambda w, h: _page(w, "GET", "/staff/finances?from=2025-01&to=2025-03", h),
+    ),
+    ("POST", "/staff/finances/expenses"): (
+        row(403, 303, 403, 303, 403, public=303),
+        lambda w, h: _page(w, "POST", "/staff/finances/expenses", h, **_expense_form(w)),
+    ),
+    ("POST", "/staff/finances/expenses/{expense_id:str}"): (
+        row(403, 303, 403, 404, 403, public=303),
+        lambda w, h: _expense_page(w, h, "", **_expense_form(w)),
+    ),
+    ("POST", "/staff/finances/expenses/{expense_id:str}/delete"): (
+        row(403, 303, 403, 404, 403, public=303),
+        lambda w, h: _expense_page(w, h, "/delete"),
+    ),
     ("GET", "/static/{file_path:path}"): (
         row(200, 200, 200, 200, 200, public=200),
         lambda w, h: _page(w, "GET", "/static/albatross.css", h),
@@ -737,6 +950,47 @@ async def _page(world: World, method: str, path: str, headers: dict[str, str], *
         client.cookies.clear()
 
 
+def _new_user_form(world: World) -> dict[str, str]:
+    body = _new_user_body(world)
+    return {k: str(v) for k, v in body.items() if k != "password"}
+
+
+def _new_airline_form(world: World) -> dict[str, str]:
+    account = _new_user_form(world)
+    return {
+        "name": "N",
+        "icao": _icao(world),
+        "username": account["username"],
+        "staff_name": "S",
+        "email": account["email"],
+    }
+
+
+async def _admin_suspends(world: World, headers: dict[str, str]) -> int:
+    """Suspend, through the admin's users page, a fresh pilot of airline A."""
+    return await _page(world, "POST", f"/admin/users/{await world.target()}/suspend", headers)
+
+
+def _new_member_form(world: World) -> dict[str, str]:
+    name = world.unique("crew")
+    return {"username": name, "name": "Crew Member", "email": f"{name}@example.org", "role": "pilot"}
+
+
+def _application_form(world: World) -> dict[str, str]:
+    body = _application(world)
+    return {**body, "confirm_password": body["password"]}
+
+
+async def _on_member(world: World, headers: dict[str, str], method: str, suffix: str, **form: str) -> int:
+    """A staff page or form on a fresh pilot of airline A (whose airline has the rank Cadet)."""
+    settings = {"ranks": [{"name": "Cadet"}]}
+    path = f"/api/v1/tenants/{world.tenant_a}/careers/settings"
+    assert (await world.api.client.put(path, json=settings, headers=world.admin)).status_code == 200
+    user_id = await world.target()
+    await world.api.settle()
+    return await _page(world, method, f"/staff/pilots/{user_id}{suffix}", headers, **form)
+
+
 async def _review(world: World, headers: dict[str, str], action: str, **form: str) -> int:
     """Accept or reject, through the review page's form, a fresh pending PIREP of airline A."""
     pilot = await world.api.user(world.admin, world.unique("flyer"), "pilot", world.tenant_a)
@@ -749,6 +1003,11 @@ async def _review(world: World, headers: dict[str, str], action: str, **form: st
     )
     assert submitted.status_code == 200, submitted.text
     return await _page(world, "POST", f"/review/{pirep_id}/{action}", headers, **form)
+
+
+async def _revoke_someone_elses_key(world: World, headers: dict[str, str]) -> int:
+    key_id = await _key_of(world, await world.target())
+    return await _page(world, "POST", f"/keys/{key_id}/revoke", headers)
 
 
 async def _schedule_bid(world: World, headers: dict[str, str]) -> int:
@@ -772,6 +1031,17 @@ async def _schedule_withdraw(world: World, headers: dict[str, str]) -> int:
     )
     assert placed.status_code == 201, placed.text
     return await _page(world, "POST", f"/schedule/bids/{placed.json()['id']}/withdraw", headers)
+
+
+async def _staff_flight(world: World, headers: dict[str, str], method: str, suffix: str, **form: str) -> int:
+    """A page or form of the staff schedule on a fresh flight of airline A."""
+    flight_id = await _record(world, "flights")
+    return await _page(world, method, f"/staff/schedules/{flight_id}{suffix}", headers, **form)
+
+
+def _flight_form(world: World) -> dict[str, str]:
+    body = _flight_body(world)
+    return {**{k: str(v) for k, v in body.items()}, "active": "1", "visible": "1"}
 
 
 def _positions() -> dict[str, Any]:
@@ -853,6 +1123,16 @@ def _flight_body(world: World) -> dict[str, Any]:
         "distance_nm": 0,
         "block_minutes": 370,
     }
+
+
+def _expense_form(world: World) -> dict[str, str]:
+    return {"name": world.unique("Rent "), "amount": "10.50", "period": "monthly", "active": "on"}
+
+
+async def _expense_page(world: World, headers: dict[str, str], suffix: str, **form: str) -> int:
+    """Through the finances page's forms, on a fresh expense of airline A."""
+    expense_id = await _created(world, "finances/expenses", _expense_body(world))
+    return await _page(world, "POST", f"/staff/finances/expenses/{expense_id}{suffix}", headers, **form)
 
 
 async def _created(world: World, path: str, body: dict[str, Any]) -> str:
@@ -1044,3 +1324,20 @@ async def test_every_endpoint_answers_every_caller_exactly(world: World) -> None
             if status != expected[caller]:
                 mismatches.append(f"{method} {path} as {caller}: {status}, expected {expected[caller]}")
     assert mismatches == [], "\n".join(mismatches)
+
+
+async def _fleet_form(world: World, headers: dict[str, str], kind: str, suffix: str, **form: str) -> int:
+    """A fleet form on a fresh record of airline A: its subfleet (posted as `subfleet_id` to add an
+    aircraft) or its aircraft."""
+    record_id = await _record(world, kind)
+    if kind == "subfleets" and not suffix:
+        return await _page(world, "POST", "/staff/fleet/aircraft", headers, subfleet_id=record_id, **form)
+    path = f"/staff/fleet/{kind}/{record_id}{suffix}"
+    return await _page(world, "POST", path, headers, **form)
+
+
+async def _airports_page_remove(world: World, headers: dict[str, str]) -> int:
+    path = f"/api/v1/tenants/{world.tenant_a}/airports/EGKK"
+    assert (await world.api.client.put(path, json={}, headers=world.admin)).status_code == 200
+    await world.api.settle()
+    return await _page(world, "POST", "/staff/airports/EGKK/remove", headers)

@@ -3,6 +3,7 @@ the caller's airline (another airline's record answers 404)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -15,6 +16,7 @@ from albatross.flights.projections import (
     acars_logs,
     aircraft_state,
     briefings,
+    career_flights,
     career_settings,
     careers,
     comments,
@@ -97,6 +99,13 @@ class CareerView(msgspec.Struct, frozen=True, kw_only=True):
     average_landing_rate_fpm: float | None
     on_leave: bool
     awards: list[AwardView]
+
+
+class MonthHours(msgspec.Struct, frozen=True):
+    month: str
+    """YYYY-MM (UTC)."""
+    flights: int
+    minutes: int
 
 
 class AircraftStateView(msgspec.Struct, frozen=True):
@@ -257,9 +266,8 @@ class FlightsQueries:
         )
         return msgspec.json.decode(rows[0].settings, type=CareerSettings) if rows else CareerSettings()
 
-    async def career(
-        self, principal: Principal, tenant_id: str, user_id: str, *, now: int | None = None
-    ) -> CareerView:
+    async def _require_pilot(self, principal: Principal, tenant_id: str, user_id: str) -> None:
+        """The pilot themself, or whoever may read the airline's flights; a member of that airline."""
         if user_id != principal.user_id:
             authorize(principal, Action.READ_FLIGHTS, tenant_id)
         elif principal.tenant_id != tenant_id and principal.role != "platform_admin":
@@ -267,6 +275,11 @@ class FlightsQueries:
         member = select(users.c.id).where(users.c.id == user_id, users.c.tenant_id == tenant_id)
         if not await self._rows(member):
             raise NotFound("No such pilot.")
+
+    async def career(
+        self, principal: Principal, tenant_id: str, user_id: str, *, now: int | None = None
+    ) -> CareerView:
+        await self._require_pilot(principal, tenant_id, user_id)
         settings = await self.settings(principal, tenant_id)
         rows = await self._rows(
             select(careers).where(careers.c.user_id == user_id, careers.c.tenant_id == tenant_id)
@@ -284,6 +297,29 @@ class FlightsQueries:
             [AwardView(a.award_id, a.name, a.pirep_id, a.granted_at) for a in awards],
             now or now_us(),
         )
+
+    async def hours_by_month(
+        self, principal: Principal, tenant_id: str, user_id: str, months: int = 12, *, now: int | None = None
+    ) -> list[MonthHours]:
+        """A pilot's credited flights and minutes per month (by when each was filed, UTC) for the
+        last `months` months up to now's, oldest first; a month without a flight has zeros."""
+        await self._require_pilot(principal, tenant_id, user_id)
+        today = datetime.fromtimestamp((now or now_us()) / 1_000_000, UTC)
+        last = today.year * 12 + today.month - 1
+        periods = [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(last - max(months, 1) + 1, last + 1)]
+        since = datetime(int(periods[0][:4]), int(periods[0][5:]), 1, tzinfo=UTC).timestamp() * 1_000_000
+        rows = await self._rows(
+            select(career_flights.c.minutes, career_flights.c.at).where(
+                career_flights.c.user_id == user_id, career_flights.c.at >= int(since)
+            )
+        )
+        totals = {p: [0, 0] for p in periods}
+        for minutes, at in rows:
+            month = datetime.fromtimestamp(at / 1_000_000, UTC).strftime("%Y-%m")
+            if month in totals:  # a flight filed "in the future" by a skewed clock stays out
+                totals[month][0] += 1
+                totals[month][1] += minutes
+        return [MonthHours(p, flights, minutes) for p, (flights, minutes) in totals.items()]
 
     async def roster(
         self, principal: Principal, tenant_id: str, *, now: int | None = None
