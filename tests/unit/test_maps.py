@@ -141,7 +141,20 @@ def test_the_route_map_has_a_dot_per_airport_a_line_per_route_and_labels() -> No
     assert [g.get("data-route") for g in route_groups] == ["KBOS-KJFK", "KLAX-RJTT"]
     assert len(route_groups[1].findall("svg:polyline", NS)) == 2  # cut at the antimeridian
     labels = [t.text for t in root.findall(".//svg:text", NS)]
-    assert sorted(labels) == ["KBOS", "KJFK", "KLAX", "RJTT"]
+    # On the whole world KBOS's label would cover the hub's: the hub keeps its name, and every
+    # dot still names itself in its <title>.
+    assert sorted(labels) == ["KJFK", "KLAX", "RJTT"]
+    assert sorted(c.find("svg:title", NS).text[:4] for c in root.findall(".//svg:circle", NS)) == [
+        "KBOS",
+        "KJFK",
+        "KLAX",
+        "RJTT",
+    ]
+
+
+def test_labels_that_fit_are_all_shown_in_a_close_up() -> None:
+    svg = route_map([JFK, BOS], routes_of([("NVA100", "KJFK", "KBOS")]), title="Route map")
+    assert sorted(t.text for t in parsed(svg).findall(".//svg:text", NS)) == ["KBOS", "KJFK"]
 
 
 def test_a_route_to_an_airport_without_a_position_is_left_off() -> None:

@@ -59,6 +59,8 @@ async def test_a_phpvms_flights_file_with_bad_rows_reports_each_and_changes_noth
             "errors"
         ]  # unknown airport, no number, not a number, bad type, bad date, unknown subfleet
         assert report["position"] is None
+        # The good rows are reported one by one too, each with what importing it would do.
+        assert [(o["line"], o["outcome"]) for o in report["outcomes"]] == [(2, "created"), (3, "created")]
     assert await api.services.store.last_position() == head  # nothing was written, dry or not
 
 
@@ -72,6 +74,7 @@ async def test_import_is_idempotent_and_export_reimports_into_an_empty_airline(
     assert (first["created"], first["errors"]) == (2, [])
     again = await post_csv(api, admin, tenant, "flights", good, dry_run=False)
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
+    assert [o["outcome"] for o in again["outcomes"]] == ["unchanged", "unchanged"]
     await api.settle()
 
     flights = (await api.client.get(f"/api/v1/tenants/{tenant}/flights", headers=admin)).json()["items"]

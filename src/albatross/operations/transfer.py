@@ -4,6 +4,7 @@ airline + flight number + route code + leg)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Literal
 
 import msgspec
@@ -44,6 +45,12 @@ class RowProblem(msgspec.Struct, frozen=True):
     message: str
 
 
+class RowOutcome(msgspec.Struct, frozen=True):
+    line: int
+    outcome: Outcome
+    """What importing this row does (a dry run) or did."""
+
+
 class ImportResult(msgspec.Struct, frozen=True):
     rows: int
     created: int
@@ -52,6 +59,8 @@ class ImportResult(msgspec.Struct, frozen=True):
     errors: list[RowProblem]
     position: int | None
     """Where the import's events end in the log (None: nothing was written)."""
+    outcomes: list[RowOutcome] = []
+    """Every row without errors, in file order."""
 
 
 class _Rejected(Exception):
@@ -229,7 +238,7 @@ async def handle_import(
         return ImportResult(0, 0, 0, 0, [RowProblem(0, None, "The file is not UTF-8 text.")], None)
     parsed = csv_format.parse(kind, text)
     syntax = [RowProblem(e.line, e.column, e.message) for e in parsed.errors]
-    outcomes: list[Outcome] = []
+    outcomes: list[RowOutcome] = []
     problems: list[RowProblem] = []
 
     async def apply(uow: UnitOfWork) -> None:
@@ -242,7 +251,7 @@ async def handle_import(
         codes = {tenant.icao} | ({iata} if iata else set())
         for row, line in zip(parsed.rows, parsed.lines, strict=True):
             try:
-                outcomes.append(await _import_row(uow, tenant, codes, kind, row))
+                outcomes.append(RowOutcome(line, await _import_row(uow, tenant, codes, kind, row)))
             except NotFound as exc:
                 if exc.detail == "No such airline.":
                     raise
@@ -262,11 +271,13 @@ async def handle_import(
         pass
     errors = sorted(syntax + problems, key=lambda p: p.line)
     wrote = not dry_run and not errors
+    counts = Counter(o.outcome for o in outcomes)
     return ImportResult(
         rows=len(parsed.rows) + len({e.line for e in parsed.errors if e.line > 1}),
-        created=outcomes.count("created"),
-        updated=outcomes.count("updated"),
-        unchanged=outcomes.count("unchanged"),
+        created=counts["created"],
+        updated=counts["updated"],
+        unchanged=counts["unchanged"],
         errors=errors,
         position=position if wrote else None,
+        outcomes=list(outcomes),
     )

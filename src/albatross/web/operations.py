@@ -146,6 +146,8 @@ class ImportReport(msgspec.Struct, frozen=True):
     unchanged: int
     errors: list[transfer.RowProblem]
     position: int | None
+    outcomes: list[transfer.RowOutcome]
+    """Every row without errors and what importing it does (dry run) or did."""
 
 
 Kind = Literal["airports", "subfleets", "aircraft", "flights"]
@@ -574,6 +576,7 @@ class AirlineOperations(Controller):
             report.unchanged,
             report.errors,
             report.position,
+            report.outcomes,
         )
 
     @get("/export/{kind:str}", responses=responses(400, 401, 403, 404), media_type="text/csv")

@@ -28,9 +28,6 @@ KINDS: tuple[str, ...] = get_args(transfer.Kind)
 LIMIT = csv_format.MAX_BYTES  # the API's own limit: what the page accepts, the API would too
 # The dry run's report carries the content back (base64, a third longer) for the Import button.
 BODY_LIMIT = 2 * LIMIT + 1_000_000
-# When the counts leave rows' outcomes open, each costs a dry run of its own: up to this many rows;
-# past it, a good row is reported only as "no errors".
-ROW_BY_ROW = 500
 OUTCOMES = ("created", "updated", "unchanged")
 
 
@@ -59,17 +56,8 @@ def _counts(result: transfer.ImportResult) -> dict[str, int]:
     return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
 
 
-async def row_by_row(
-    services: Services,
-    viewer: Principal,
-    tenant_id: str,
-    kind: transfer.Kind,
-    content: bytes,
-    result: transfer.ImportResult,
-) -> Report:
-    """The import command reports counts and the bad rows; this names every row's outcome. A
-    file's rows never depend on each other (a repeated key is a parse error), so when the counts
-    leave a row's outcome open, a dry run of that row alone settles it."""
+def row_by_row(kind: str, result: transfer.ImportResult) -> Report:
+    """Every row of the file with its outcome or its problems, in file order."""
     by_line: dict[int, list[transfer.RowProblem]] = {}
     general = []
     for problem in result.errors:
@@ -77,38 +65,10 @@ async def row_by_row(
             general.append(problem)
         else:
             by_line.setdefault(problem.line, []).append(problem)
-    try:
-        parsed = csv_format.parse(kind, content.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        parsed = None
-    good = (
-        [(line, row) for row, line in zip(parsed.rows, parsed.lines, strict=True) if line not in by_line]
-        if parsed
-        else []
-    )
-    counts = _counts(result)
-    same = next((outcome for outcome, n in counts.items() if n == len(good)), None)
     rows = [ReportRow(line, "error", problems) for line, problems in by_line.items()]
-    for line, row in good:
-        outcome = same or "no errors"
-        if same is None and len(good) <= ROW_BY_ROW:
-            outcome = await _one_row(services, viewer, tenant_id, kind, row)
-        rows.append(ReportRow(line, outcome))
+    rows += [ReportRow(o.line, o.outcome) for o in result.outcomes if o.line not in by_line]
     rows.sort(key=lambda r: r.line)
     return Report(kind, True, result, rows, general)
-
-
-async def _one_row(
-    services: Services, viewer: Principal, tenant_id: str, kind: transfer.Kind, row: Any
-) -> str:
-    try:
-        alone = csv_format.write(kind, [row]).encode()
-    except ValueError:
-        return "no errors"
-    result = await transfer.handle_import(
-        services.identity, Context(actor_id=viewer.user_id), viewer, tenant_id, kind, alone, dry_run=True
-    )
-    return next((outcome for outcome, n in _counts(result).items() if n), "no errors")
 
 
 def _imported_notice(query: Any) -> str:
@@ -217,10 +177,10 @@ async def run_import(
         dry_run=dry_run,
     )
     if dry_run:
-        report = await row_by_row(services, viewer, tenant_id, chosen, content, result)
+        report = row_by_row(kind, result)
         return _form_page(viewer, values, report=report, content=content)
     if result.errors or result.position is None:  # all or nothing: nothing was written
-        report = await row_by_row(services, viewer, tenant_id, chosen, content, result)
+        report = row_by_row(kind, result)
         report.dry_run = False
         return _form_page(viewer, values, report=report, status=400)
     counts = "&".join(f"{outcome}={n}" for outcome, n in _counts(result).items())

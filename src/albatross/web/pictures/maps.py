@@ -168,9 +168,13 @@ def _named(names: Sequence[str], none: str) -> str:
 
 
 def _airport_dots(airports: Iterable[Airport], view: View) -> list[str]:
+    """A dot per airport; an ICAO label wherever it does not cover another label, hubs placed
+    first (a crowded region keeps its hubs' names; every dot still names itself on hover)."""
     u = view.unit
+    size = 1.6 * u
     dots, labels = [], []
-    for airport in airports:
+    placed: list[tuple[float, float, float, float]] = []
+    for airport in sorted(airports, key=lambda a: not a.hub):
         x, y = project(airport.lon, airport.lat)
         kind = "airport hub" if airport.hub else "airport"
         role = " (hub)" if airport.hub else ""
@@ -179,10 +183,16 @@ def _airport_dots(airports: Iterable[Airport], view: View) -> list[str]:
             f'r="{num((0.9 if airport.hub else 0.55) * u, 2)}">'
             f"<title>{text(airport.icao)} · {text(airport.name)}{role}</title></circle>"
         )
+        left, base = x + 1.1 * u, y - 0.6 * u
+        # Capitals only: the box is the cap height above the baseline, about 0.65 em per letter.
+        box = (left, base - 0.75 * size, left + 0.65 * size * len(airport.icao), base + 0.05 * size)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+            continue
+        placed.append(box)
         labels.append(
-            f'<text class="label" x="{num(x + 1.1 * u, 2)}" y="{num(y - 0.6 * u, 2)}">{text(airport.icao)}</text>'
+            f'<text class="label" x="{num(left, 2)}" y="{num(base, 2)}">{text(airport.icao)}</text>'
         )
-    style = f'font-size="{num(1.6 * u, 2)}" stroke-width="{num(0.35 * u, 2)}"'
+    style = f'font-size="{num(size, 2)}" stroke-width="{num(0.35 * u, 2)}"'
     return [f'<g class="airports">{"".join(dots)}</g>', f'<g class="labels" {style}>{"".join(labels)}</g>']
 
 
