@@ -130,12 +130,15 @@ def _check(s: Settings) -> None:
 
 
 def redact(url: str) -> str:
-    """A URL fit to show or log: no user, password or query (which can carry a password too).
-    Credentials end at the LAST `@`, so a password with `@`, `/` or `?` in it never leaks."""
+    """A URL fit to show or log: the scheme, host and path, never a user, password or query (a
+    query can carry a password too). When the text cannot be split with certainty (a `?` or `#`
+    before the last `@`: in a password, or is the `@` in a query?), only the scheme is shown."""
     scheme, sep, rest = url.partition("://")
     if not sep:
         return "unknown"
-    rest = rest.rpartition("@")[2]
+    credentials, at, after = rest.rpartition("@")
+    if at and ("?" in credentials or "#" in credentials):
+        return f"{scheme}://…"
     for end in ("?", "#"):
-        rest = rest.partition(end)[0]
-    return f"{scheme}://{rest}"
+        after = after.partition(end)[0]
+    return f"{scheme}://{after}"

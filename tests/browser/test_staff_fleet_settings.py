@@ -137,13 +137,15 @@ async def test_staff_change_the_airline_and_its_ranks_and_checks(site: Site, bro
     await expect(page.get_by_label("Open to pilot applications")).not_to_be_checked()
     await page.get_by_label("Airline name").fill("Nova Atlantic")
     await page.get_by_label("Open to pilot applications").check()
-    await page.get_by_role("button", name="Save airline").click()
+    async with page.expect_navigation():  # the post's answer, before the next step
+        await page.get_by_role("button", name="Save airline").click()
     await expect(page).to_have_url(re.compile(r"/staff/settings\?min_position=\d+$"))
     await page.reload()
     await expect(page.get_by_label("Airline name")).to_have_value("Nova Atlantic")
     await expect(page.get_by_label("Open to pilot applications")).to_be_checked()
     await page.get_by_label("Open to pilot applications").uncheck()
-    await page.get_by_role("button", name="Save airline").click()
+    async with page.expect_navigation():  # the post's answer, before the next step
+        await page.get_by_role("button", name="Save airline").click()
     await page.reload()
     await expect(page.get_by_label("Open to pilot applications")).not_to_be_checked()
     await expect(page.get_by_label("Airline name")).to_have_value("Nova Atlantic")
@@ -151,20 +153,24 @@ async def test_staff_change_the_airline_and_its_ranks_and_checks(site: Site, bro
     # Ranks: the table offers one empty row; fill it, save, and another is offered.
     await page.get_by_label("New rank name").fill("Cadet")
     await page.get_by_label("New rank hours").fill("0")
-    await page.get_by_role("button", name="Save careers").click()
+    async with page.expect_navigation():  # the post's answer, before the next step
+        await page.get_by_role("button", name="Save careers").click()
     await expect(page.get_by_label("Rank 1 name")).to_have_value("Cadet")
     await page.get_by_label("New rank name").fill("Captain")
     await page.get_by_label("New rank hours").fill("100")
     await page.get_by_label("New rank pay per hour").fill("55")
-    await page.get_by_role("button", name="Save careers").click()
+    async with page.expect_navigation():  # the post's answer, before the next step
+        await page.get_by_role("button", name="Save careers").click()
     await expect(page.get_by_label("Rank 2 name")).to_have_value("Captain")
     await page.get_by_label("Rank 2 hours").fill("150")
-    await page.get_by_role("button", name="Save careers").click()
+    async with page.expect_navigation():  # the post's answer, before the next step
+        await page.get_by_role("button", name="Save careers").click()
 
     await expect(page.get_by_label("The flight time is plausible for the distance")).to_be_checked()
     await page.get_by_label("The flight time is plausible for the distance").uncheck()
     await page.get_by_label("New rule landing rate").fill("400")
-    await page.get_by_role("button", name="Save flight rules").click()
+    async with page.expect_navigation():  # the post's answer, before the next step
+        await page.get_by_role("button", name="Save flight rules").click()
 
     await page.reload()
     await expect(page.get_by_label("Rank 1 name")).to_have_value("Cadet")
@@ -180,7 +186,8 @@ async def test_staff_change_the_airline_and_its_ranks_and_checks(site: Site, bro
     await page.get_by_label("New rank name").fill("Senior Captain")
     await page.get_by_label("New rank hours").fill("500")
     async with page.expect_response(lambda r: r.url.endswith("/staff/settings/careers")) as refused:
-        await page.get_by_role("button", name="Save careers").click()
+        async with page.expect_navigation():  # the post's answer, before the next step
+            await page.get_by_role("button", name="Save careers").click()
     assert (await refused.value).status == 400
     await expect(page.get_by_role("alert")).to_contain_text("Nothing was saved")
     hours = page.get_by_label("Rank 2 hours")
@@ -195,6 +202,7 @@ async def test_staff_change_the_airline_and_its_ranks_and_checks(site: Site, bro
 
     # Removing a rank.
     await page.get_by_label("Remove rank 1").check()
-    await page.get_by_role("button", name="Save careers").click()
+    async with page.expect_navigation():  # the post's answer, before the next step
+        await page.get_by_role("button", name="Save careers").click()
     await expect(page.get_by_label("Rank 1 name")).to_have_value("Captain")
     await expect(page.locator("#ranks tbody tr")).to_have_count(2)

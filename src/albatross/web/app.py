@@ -20,6 +20,7 @@ from albatross.web.deps import provide_context, provide_principal
 from albatross.web.http_metrics import http_metrics
 from albatross.web.live_hub import LiveHub
 from albatross.web.pages import csrf_config, pages_router, static_router, template_config
+from albatross.web.pages.common import in_words
 from albatross.web.problems import EXCEPTION_HANDLERS, internal_error_handler, outage_handler
 from albatross.web.request_log import request_log
 
@@ -85,8 +86,11 @@ def create_app(services: Services, *, run_projections: bool = True) -> Litestar:
             "live_hub": Provide(lambda: hub, sync_to_thread=False),
         },
         exception_handlers={  # type: ignore[arg-type]
-            **EXCEPTION_HANDLERS,
-            **dict.fromkeys(services.outage_errors, outage_or_error),
+            kind: in_words(handler)
+            for kind, handler in {
+                **EXCEPTION_HANDLERS,
+                **dict.fromkeys(services.outage_errors, outage_or_error),
+            }.items()
         },
         lifespan=[projections],
         plugins=[services.notifier] if isinstance(services.notifier, ChannelsPlugin) else [],
