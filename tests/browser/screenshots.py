@@ -26,6 +26,11 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, serving
 NEW_PASSWORD = "screenshots-password-1"
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
+OVERFLOWS = "document.documentElement.scrollWidth > window.innerWidth"
+
+
+class PageProblem(Exception):
+    """A page that did not answer 200, or does not fit a phone's screen."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,8 @@ PILOT_SHOTS = [
     Shot("pilot-api-keys", "/keys"),
     Shot("pilot-profile", "/profile"),
     Shot("phone-dashboard", "/", phone=True),
+    Shot("phone-schedule", "/schedule", phone=True),
+    Shot("phone-file-pirep", "/pireps/new", phone=True),
     Shot("phone-live-map", "/live", phone=True),
 ]
 STAFF_SHOTS = [
@@ -56,6 +63,8 @@ STAFF_SHOTS = [
     Shot("staff-finances", "/staff/finances"),
     Shot("staff-settings", "/staff/settings"),
     Shot("staff-audit", "/staff/audit"),
+    Shot("phone-review", "/review", phone=True),
+    Shot("phone-finances", "/staff/finances", phone=True),
 ]
 ADMIN_SHOTS = [
     Shot("admin-airlines", "/admin/airlines"),
@@ -95,9 +104,12 @@ async def _shoot(browser: Browser, url: str, login: tuple[str, str], shots: list
         page = pages[shot.phone]
         response = await page.goto(url + shot.path)
         if response is None or response.status != 200:
-            raise SystemExit(
+            raise PageProblem(
                 f"{shot.path} answered {response.status if response else 'nothing'} for {username}"
             )
+        if shot.phone and await page.evaluate(OVERFLOWS):
+            # Wide tables scroll inside their own box; the page itself never scrolls sideways.
+            raise PageProblem(f"{shot.path} is wider than a phone's screen for {username}")
         await page.screenshot(path=out / f"{shot.name}.png", full_page=False)
         print(f"  {shot.name}.png  ({username}: {shot.path})")
     for page in pages.values():
@@ -147,5 +159,8 @@ async def take_screenshots(out: Path) -> list[Path]:
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
     target.mkdir(parents=True, exist_ok=True)
-    written = asyncio.run(take_screenshots(target))
+    try:
+        written = asyncio.run(take_screenshots(target))
+    except PageProblem as exc:
+        sys.exit(f"screenshots: {exc}")
     print(f"{len(written)} screenshots in {target}")
