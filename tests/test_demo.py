@@ -191,10 +191,10 @@ async def test_the_demo_fills_an_empty_store_through_the_handlers(services: Serv
     assert len({len(c.awards) for c in [await f.career(OPERATOR, tenant_id, v.user_id) for v in roster]}) >= 3
 
     books = FinanceQueries(services.reader)
-    balances = await books.trial_balance(tenant_id)
+    balances = await books.trial_balance(OPERATOR, tenant_id)
     assert len(balances) > 1 and all(total == 0 for total in balances.values())
-    assert len(await books.expenses(tenant_id)) == 3
-    expense_entries = (await books.entries(tenant_id, "airline", limit=500)).items
+    assert len(await books.expenses(OPERATOR, tenant_id)) == 3
+    expense_entries = (await books.entries(OPERATOR, tenant_id, "airline", limit=500)).items
     assert sum(e.kind == "expense" for e in expense_entries) == living.activity.expense_entries >= 40
     assert sum(e.kind == "flight" for e in expense_entries) == 25
     assert min(e.at for e in expense_entries if e.kind == "expense") < now_us() - 35 * flying.DAY

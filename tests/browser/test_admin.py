@@ -9,8 +9,7 @@ import re
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from albatross.identity import users
-from albatross.kernel import AlreadyExists
+from albatross.web.pages import admin_airlines
 from tests.browser.conftest import ADMIN_PASSWORD, STAFF_PASSWORD, Site
 from tests.browser.test_pilot_and_staff import sign_in
 
@@ -125,21 +124,21 @@ async def test_the_status_page_shows_readiness_lag_versions_and_mode(site: Site,
     assert "@" not in await admin.locator("#ports").inner_text()
 
 
-async def test_an_account_refused_after_its_airline_was_made_is_reported_not_a_crash(
+async def test_a_username_taken_after_the_pages_check_leaves_no_airline_without_staff(
     site: Site, browser: Browser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def taken_meanwhile(*args: object, **kwargs: object) -> None:
-        raise AlreadyExists("Username 'late' is already taken.", fields={"username": "already taken"})
+    async def seemed_free(*args: object, **kwargs: object) -> None:
+        return None
 
-    # Someone claims the username between the page's check and the account's creation.
-    monkeypatch.setattr(users, "handle_create_user", taken_meanwhile)
+    # Someone claims the username between the page's check and the command ("pilot" is taken).
+    monkeypatch.setattr(admin_airlines, "check_account_free", seemed_free)
     admin = await _admin(browser, site)
     await admin.goto(f"{site.url}/admin/airlines")
-    await _fill_airline(admin, "Late Air", "LTE", "late", "late@example.org")
-    await admin.get_by_role("button", name="Create airline").click()
-    await expect(admin.get_by_role("heading", name="Airline Late Air created")).to_be_visible()
-    await expect(admin.locator("#account-failure")).to_contain_text("its staff account was not")
-    await expect(admin.locator("#account-failure")).to_contain_text("already taken")
-    await expect(admin.locator("#one-time-password")).to_have_count(0)
-    await admin.locator("#account-failure").get_by_role("link", name="Users").click()
-    await expect(admin.get_by_label("Show airline")).to_have_value(re.compile(r"^[0-9a-f-]{36}$"))
+    await _fill_airline(admin, "Late Air", "LTE", "pilot", "late@example.org")
+    async with admin.expect_response(lambda r: r.url.endswith("/admin/airlines")) as refused:
+        await admin.get_by_role("button", name="Create airline").click()
+    assert (await refused.value).status == 409
+    await expect(admin.locator("#username-error")).to_contain_text("already taken")
+    await expect(admin.get_by_label("Staff username")).to_have_attribute("aria-invalid", "true")
+    await expect(admin.locator("#airlines tbody tr")).to_have_count(1)  # Nova Air only: no Late Air
+    await expect(admin.locator("#airlines")).not_to_contain_text("Late Air")

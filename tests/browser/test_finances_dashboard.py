@@ -162,6 +162,13 @@ async def test_an_accepted_pirep_shows_in_the_books_and_the_pilots_hours(
     await books.goto(f"{site.url}/staff/finances?from=2025-13")
     await expect(books.locator("#from-error")).to_be_visible()
     await expect(books.get_by_label("From month")).to_have_attribute("aria-invalid", "true")
+    # With the bad month cleared, what is left is refused too (too long, or after today): the default
+    # period is shown, and the month is named next to its field.
+    for period in ("from=1970-01&to=x", "from=2099-01&to=x"):
+        answer = await books.goto(f"{site.url}/staff/finances?{period}")
+        assert answer is not None and answer.status == 400
+        await expect(books.locator("#from-error")).to_be_visible()
+        await expect(books.locator("#total-revenue")).to_have_text("14,400.00")
 
     await flyer.goto(f"{site.url}/")
     await expect(flyer.locator("#hours")).to_have_text("1:20")
@@ -187,6 +194,9 @@ async def test_staff_keep_recurring_expenses_through_the_form(site: Site, browse
     await expect(page.locator("#amount-error")).to_have_text("Give at most two decimals.")
     await expect(page.get_by_label("Amount per period")).to_have_attribute("aria-invalid", "true")
     await expect(page.get_by_label("Name")).to_have_value("Hangar rent")  # what was typed stays
+    await page.get_by_label("Amount per period").fill("1e30")
+    await page.get_by_role("button", name="Add expense").click()
+    await expect(page.locator("#amount-error")).to_have_text("Give an amount of at most 10,000,000,000.")
 
     await page.get_by_label("Amount per period").fill("2,500.50")
     await page.get_by_label("How often").select_option("monthly")

@@ -86,7 +86,7 @@ async def test_staff_add_a_member_whose_one_time_password_works_once(site: Site,
     await expect(staff.get_by_label("Username", exact=True)).to_have_attribute("aria-invalid", "true")
 
     await staff.get_by_label("Username", exact=True).fill("newcrew")
-    await staff.get_by_label("Role").select_option(label="Airline admin")
+    await staff.get_by_label("Role").select_option(label="Airline staff")
     async with staff.expect_response(lambda r: r.url.endswith("/staff/pilots")) as answered:
         await staff.get_by_role("button", name="Add member").click()
     response = await answered.value

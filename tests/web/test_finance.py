@@ -14,10 +14,21 @@ from albatross.finance import commands
 from albatross.finance.clock import run_expense_clock
 from albatross.finance.domain import FareSale, FlightCosting, Line
 from albatross.finance.queries import FinanceQueries
-from albatross.kernel import Context, InvalidInput, InvalidState, UnitOfWork, execute
+from albatross.identity.policy import Principal
+from albatross.kernel import Context, Forbidden, InvalidInput, InvalidState, NotFound, UnitOfWork, execute
 from tests.web.conftest import Api, Member
 
 CTX = Context(actor_id=None)
+
+
+def principal(user_id: str, role: str, tenant_id: str | None) -> Principal:
+    return Principal(
+        user_id=user_id, username=user_id, role=role, tenant_id=tenant_id, must_change_password=False,
+        session_id="test",
+    )  # fmt: skip
+
+
+OPERATOR = principal("operator", "platform_admin", None)
 
 
 def today() -> date:
@@ -180,7 +191,7 @@ async def test_a_long_stretch_is_posted_in_bounded_steps_without_gaps(
     posted = [await commands.post_due_expenses(deps, CTX, tenant, now, limit=30) for _ in range(5)]
     assert posted == [30, 30, 30, 10, 0]
     await api.settle()
-    assert await FinanceQueries(api.services.reader).trial_balance(tenant) == {"airline": 0}
+    assert await FinanceQueries(api.services.reader).trial_balance(OPERATOR, tenant) == {"airline": 0}
     balances = await read(api, admin, f"{finances(tenant)}/balances")
     assert {b["account"]: b["balance"] for b in balances["accounts"]}["cash"] == -1_000
 
@@ -208,7 +219,7 @@ async def test_flights_post_and_reverse_and_the_books_balance(api: Api, admin: d
     assert await unfly(api, tenant, "p3", february) is None  # nothing posted: nothing reversed
 
     await api.settle()
-    assert await FinanceQueries(api.services.reader).trial_balance(tenant) == {
+    assert await FinanceQueries(api.services.reader).trial_balance(OPERATOR, tenant) == {
         "airline": 0,
         f"pilot:{pilot.id}": 0,
         f"pilot:{other.id}": 0,
@@ -286,6 +297,34 @@ async def test_another_airline_gets_404_and_a_platform_admin_reads_any(
     assert len(await read(api, admin, f"{finances(tenant)}/expenses")) == 1
     platform = await api.client.get("/api/v1/me/finances", headers=admin)
     assert platform.status_code == 400
+
+
+async def test_the_queries_themselves_keep_each_airlines_books_to_it(api: Api, admin: dict[str, str]) -> None:
+    tenant = await api.tenant(admin, "Nova Air", "NVA")
+    other = await api.tenant(admin, "Other Air", "OTH")
+    await fly(api, tenant, "p1", FlightCosting(pilot_id="pilot-1", pilot_pay=5_000), noon_us(today()))
+    await api.settle()
+    books = FinanceQueries(api.services.reader)
+    their_staff = principal("their-staff", "tenant_admin", other)
+    reads = (
+        lambda who: books.balances(who, tenant, "airline"),
+        lambda who: books.report(who, tenant, "airline"),
+        lambda who: books.entries(who, tenant, None),
+        lambda who: books.expenses(who, tenant),
+        lambda who: books.trial_balance(who, tenant),
+    )
+    for query in reads:
+        with pytest.raises(NotFound):  # another airline's books do not exist for them
+            await query(their_staff)
+        with pytest.raises(Forbidden):  # a pilot does not read the airline's books
+            await query(principal("pilot-1", "pilot", tenant))
+        await query(principal("our-staff", "tenant_admin", tenant))
+    pilot = principal("pilot-1", "pilot", tenant)
+    assert (await books.balances(pilot, tenant, "pilot:pilot-1")).accounts  # their own pay
+    with pytest.raises(Forbidden):
+        await books.balances(principal("pilot-2", "pilot", tenant), tenant, "pilot:pilot-1")
+    with pytest.raises(NotFound):
+        await books.balances(principal("pilot-1", "pilot", other), tenant, "pilot:pilot-1")
 
 
 async def test_the_expense_clock_posts_at_start_and_survives_failures(

@@ -125,8 +125,13 @@ async def career(api: Api, airline: Airline) -> dict[str, Any]:
 
 async def trial_balance(api: Api, airline: Airline) -> dict[str, Any]:
     from albatross.finance.queries import FinanceQueries
+    from albatross.identity.policy import Principal
 
-    return dict(await FinanceQueries(api.services.reader).trial_balance(airline.id))
+    staff = Principal(
+        user_id="staff", username="staff", role="tenant_admin", tenant_id=airline.id,
+        must_change_password=False, session_id="s",
+    )  # fmt: skip
+    return dict(await FinanceQueries(api.services.reader).trial_balance(staff, airline.id))
 
 
 async def aircraft_state(api: Api, airline: Airline) -> dict[str, Any]:

@@ -166,3 +166,34 @@ async def test_unknown_routes_and_methods_are_problems(api: Api) -> None:
     )
     wrong = await api.client.delete("/api/v1/auth/login")
     assert wrong.status_code == 405 and wrong.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_an_airline_and_its_first_staff_account_are_created_together_or_not_at_all(
+    api: Api, admin: dict[str, str]
+) -> None:
+    from albatross.identity.domain import Tenant, UniqueValue
+    from albatross.identity.policy import Principal
+    from albatross.identity.users import NewUser, handle_create_airline
+    from albatross.kernel import AlreadyExists, Context, UnitOfWork
+
+    operator = Principal(
+        user_id="operator", username="admin", role="platform_admin", tenant_id=None,
+        must_change_password=False, session_id="test",
+    )  # fmt: skip
+    deps, ctx = api.services.identity, Context(actor_id="operator")
+    staff = NewUser(username="nova.boss", email="boss@nova.example", password="x" * 20, name="Nova Boss")
+    made = (await handle_create_airline(deps, ctx, operator, "Nova Air", "NVA", staff)).value
+    uow = UnitOfWork(api.services.store, api.services.codec, ctx)
+    assert (await uow.load(Tenant, made.tenant_id)).icao == "NVA"
+    headers = await api.login("nova.boss", "x" * 20)
+    me = (await api.client.get("/api/v1/me", headers=headers)).json()
+    assert (me["id"], me["role"], me["tenant_id"]) == (made.user_id, "tenant_admin", made.tenant_id)
+    assert me["must_change_password"]
+
+    head = await api.services.store.last_position()
+    taken = NewUser(username="nova.boss", email="other@late.example", password="y" * 20, name="Late Boss")
+    with pytest.raises(AlreadyExists) as refused:
+        await handle_create_airline(deps, ctx, operator, "Late Air", "LAT", taken)
+    assert "username" in refused.value.fields
+    assert await api.services.store.last_position() == head  # no airline without its staff
+    assert (await uow.load(UniqueValue, UniqueValue.key("icao", "LAT"))).owner_id is None

@@ -1,5 +1,5 @@
-"""Finance queries over the ledger lines. Callers authorize first; every query is scoped to one
-airline."""
+"""Finance queries over the ledger lines. Every query is scoped to one airline and authorizes its
+caller: the airline's books are for those who may read its finances, a pilot's pay also for them."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import msgspec
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from albatross.finance.domain import invalid, utc_day
+from albatross.finance.domain import invalid, pilot_ledger, utc_day
 from albatross.finance.projections import expenses, ledger_lines
+from albatross.identity.policy import Action, Principal, authorize
 from albatross.kernel.unit_of_work import now_us
 
 Granularity = Literal["month", "day"]
@@ -93,6 +94,14 @@ def check_ledger(ledger: str) -> str:
     return ledger
 
 
+def may_read(principal: Principal, tenant_id: str, ledger: str | None) -> None:
+    """Another airline's books are not found; one's own pay ledger is one's own to read."""
+    if ledger is not None and ledger == pilot_ledger(principal.user_id):
+        authorize(principal, Action.FLY, tenant_id)
+    else:
+        authorize(principal, Action.READ_FINANCES, tenant_id)
+
+
 def _period(value: str, granularity: Granularity, field: str) -> date:
     try:
         if granularity == "month":
@@ -128,7 +137,8 @@ class FinanceQueries:
     def __init__(self, reader: AsyncEngine) -> None:
         self.reader = reader
 
-    async def balances(self, tenant_id: str, ledger: str) -> Balances:
+    async def balances(self, principal: Principal, tenant_id: str, ledger: str) -> Balances:
+        may_read(principal, tenant_id, ledger)
         check_ledger(ledger)
         query = (
             select(ledger_lines.c.account, func.sum(ledger_lines.c.amount))
@@ -143,6 +153,7 @@ class FinanceQueries:
 
     async def report(
         self,
+        principal: Principal,
         tenant_id: str,
         ledger: str,
         granularity: Granularity = "month",
@@ -151,6 +162,7 @@ class FinanceQueries:
     ) -> Report:
         """Revenue, each expense account and the net per period from `from_` through `to`
         (inclusive; by default the last 12 months or 31 days up to today), with totals."""
+        may_read(principal, tenant_id, ledger)
         check_ledger(ledger)
         if granularity not in ("month", "day"):
             raise invalid("granularity", "month or day")
@@ -197,6 +209,7 @@ class FinanceQueries:
 
     async def entries(
         self,
+        principal: Principal,
         tenant_id: str,
         ledger: str | None,
         limit: int = 50,
@@ -204,6 +217,7 @@ class FinanceQueries:
         reference: str | None = None,
     ) -> EntryPage:
         """Journal entries, newest first; with a ledger, only the entries (and lines) of it."""
+        may_read(principal, tenant_id, ledger)
         where = [ledger_lines.c.tenant_id == tenant_id]
         if ledger is not None:
             where.append(ledger_lines.c.ledger == check_ledger(ledger))
@@ -257,7 +271,8 @@ class FinanceQueries:
             )
         return EntryPage(items, total, limit, offset)
 
-    async def expenses(self, tenant_id: str) -> list[ExpenseView]:
+    async def expenses(self, principal: Principal, tenant_id: str) -> list[ExpenseView]:
+        may_read(principal, tenant_id, None)
         query = select(expenses).where(expenses.c.tenant_id == tenant_id).order_by(expenses.c.name)
         async with self.reader.connect() as conn:
             rows = (await conn.execute(query)).mappings().all()
@@ -266,8 +281,9 @@ class FinanceQueries:
             for r in rows
         ]
 
-    async def trial_balance(self, tenant_id: str) -> dict[str, int]:
+    async def trial_balance(self, principal: Principal, tenant_id: str) -> dict[str, int]:
         """Per ledger, the sum of every line: 0 for each, or the books are broken."""
+        may_read(principal, tenant_id, None)
         query = (
             select(ledger_lines.c.ledger, func.sum(ledger_lines.c.amount))
             .where(ledger_lines.c.tenant_id == tenant_id)

@@ -70,14 +70,19 @@ async def handle_create_tenant(
     code = clean_icao(icao)
 
     async def create(uow: UnitOfWork) -> str:
-        tenant = await uow.load(Tenant, tenant_id)
-        events = tenant.create(name, code)
-        claim = await uow.load(UniqueValue, UniqueValue.key("icao", code))
-        uow.record(claim, claim.claim("icao", code, tenant_id, "Airline code"))
-        uow.record(tenant, events)
+        await create_tenant(uow, tenant_id, name, code)
         return tenant_id
 
     return await run(deps, ctx, create)
+
+
+async def create_tenant(uow: UnitOfWork, tenant_id: str, name: str, code: str) -> None:
+    """Record a new airline, claiming its (cleaned) ICAO code."""
+    tenant = await uow.load(Tenant, tenant_id)
+    events = tenant.create(name, code)
+    claim = await uow.load(UniqueValue, UniqueValue.key("icao", code))
+    uow.record(claim, claim.claim("icao", code, tenant_id, "Airline code"))
+    uow.record(tenant, events)
 
 
 async def handle_update_tenant(

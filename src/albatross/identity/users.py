@@ -1,18 +1,19 @@
-"""User commands: create, apply to an airline, approve or reject, change details and role,
-suspend and reactivate, erase. Personal data (email, name) is encrypted with the person's
-vault key before it reaches an event."""
+"""User commands: create (also together with a new airline, as its first staff), apply to an
+airline, approve or reject, change details and role, suspend and reactivate, erase. Personal data
+(email, name) is encrypted with the person's vault key before it reaches an event."""
 
 from __future__ import annotations
 
 import re
 import uuid
-from typing import Literal
+from collections.abc import Awaitable, Callable
+from typing import Literal, TypeVar
 
 import msgspec
 
 from albatross.identity.auth import forget_user
-from albatross.identity.commands import IdentityDeps, run
-from albatross.identity.domain import Role, Tenant, UniqueValue, User, clean_username
+from albatross.identity.commands import IdentityDeps, create_tenant, run
+from albatross.identity.domain import Role, Tenant, UniqueValue, User, clean_icao, clean_username
 from albatross.identity.limits import application_limits, take
 from albatross.identity.passwords import check_password_policy, hash_password
 from albatross.identity.policy import Action, Principal, authorize, authorize_on_user
@@ -26,6 +27,8 @@ from albatross.kernel import (
     UnitOfWork,
 )
 from albatross.kernel.unit_of_work import now_us
+
+T = TypeVar("T")
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
@@ -55,6 +58,84 @@ class NewUser(msgspec.Struct, frozen=True, kw_only=True):
     tenant_id: str | None = None
 
 
+class _Sealed(msgspec.Struct, frozen=True, kw_only=True):
+    """A new account, checked, its password hashed and its personal data encrypted: ready to record."""
+
+    user_id: str
+    username: str
+    password_hash: str
+    email_key: str
+    email: str
+    name: str
+
+
+async def _seal(deps: IdentityDeps, new: NewUser) -> _Sealed:
+    username = clean_username(new.username)
+    email = clean_email(new.email)
+    name = clean_person_name(new.name)
+    check_password_policy(new.password, username=username, field="password")
+    password_hash = await hash_password(new.password)
+    user_id = str(uuid.uuid4())
+    return _Sealed(
+        user_id=user_id,
+        username=username,
+        password_hash=password_hash,
+        email_key=await deps.vault.pseudonym("email", email),
+        email=await deps.vault.encrypt(user_id, email),
+        name=await deps.vault.encrypt(user_id, name),
+    )
+
+
+async def _record_user(
+    uow: UnitOfWork,
+    new: NewUser,
+    sealed: _Sealed,
+    *,
+    state: Literal["active", "pending"],
+    must_change: bool,
+    application: bool = False,
+) -> str:
+    """Claim username and email and record the user."""
+    user_id = sealed.user_id
+    user = await uow.load(User, user_id)
+    events = user.register(
+        sealed.username,
+        new.role,
+        new.tenant_id,
+        state=state,
+        email=sealed.email,
+        name=sealed.name,
+        email_key=sealed.email_key,
+    )
+    if new.tenant_id is not None:
+        tenant = await uow.load(Tenant, new.tenant_id)
+        if not tenant.exists:
+            raise InvalidInput("No such airline.", fields={"tenant_id": "no such airline"})
+        if application:
+            if not tenant.applications_open:
+                raise Forbidden("This airline does not accept applications now.", code="applications-closed")
+            uow.record(tenant, [])  # guards: closing applications meanwhile makes us decide again
+    name_claim = await uow.load(UniqueValue, UniqueValue.key("username", sealed.username))
+    uow.record(name_claim, name_claim.claim("username", sealed.username, user_id, "Username"))
+    email_claim = await uow.load(UniqueValue, UniqueValue.key("email", sealed.email_key))
+    uow.record(email_claim, email_claim.claim("email", sealed.email_key, user_id, "Email"))
+    uow.record(user, events)
+    uow.record(user, user.set_password(sealed.password_hash, must_change=must_change, now=now_us()))
+    if state == "active" and new.tenant_id is not None:
+        _number_pilot(uow, tenant, user)
+    return user_id
+
+
+async def _run_sealed(
+    deps: IdentityDeps, ctx: Context, sealed: _Sealed, operation: Callable[[UnitOfWork], Awaitable[T]]
+) -> CommandResult[T]:
+    try:
+        return await run(deps, ctx, operation)
+    except Exception:
+        await deps.vault.forget(sealed.user_id)  # nothing was written: drop the key made for it
+        raise
+
+
 async def _register(
     deps: IdentityDeps,
     ctx: Context,
@@ -65,46 +146,14 @@ async def _register(
     application: bool = False,
 ) -> CommandResult[str]:
     """Validate, encrypt, then claim username and email and record the user in one append."""
-    username = clean_username(new.username)
-    email = clean_email(new.email)
-    name = clean_person_name(new.name)
-    check_password_policy(new.password, username=username, field="password")
-    password_hash = await hash_password(new.password)
-    user_id = str(uuid.uuid4())
-    email_key = await deps.vault.pseudonym("email", email)
-    email_ct = await deps.vault.encrypt(user_id, email)
-    name_ct = await deps.vault.encrypt(user_id, name)
+    sealed = await _seal(deps, new)
 
     async def register(uow: UnitOfWork) -> str:
-        user = await uow.load(User, user_id)
-        events = user.register(
-            username, new.role, new.tenant_id, state=state, email=email_ct, name=name_ct, email_key=email_key
+        return await _record_user(
+            uow, new, sealed, state=state, must_change=must_change, application=application
         )
-        if new.tenant_id is not None:
-            tenant = await uow.load(Tenant, new.tenant_id)
-            if not tenant.exists:
-                raise InvalidInput("No such airline.", fields={"tenant_id": "no such airline"})
-            if application:
-                if not tenant.applications_open:
-                    raise Forbidden(
-                        "This airline does not accept applications now.", code="applications-closed"
-                    )
-                uow.record(tenant, [])  # guards: closing applications meanwhile makes us decide again
-        name_claim = await uow.load(UniqueValue, UniqueValue.key("username", username))
-        uow.record(name_claim, name_claim.claim("username", username, user_id, "Username"))
-        email_claim = await uow.load(UniqueValue, UniqueValue.key("email", email_key))
-        uow.record(email_claim, email_claim.claim("email", email_key, user_id, "Email"))
-        uow.record(user, events)
-        uow.record(user, user.set_password(password_hash, must_change=must_change, now=now_us()))
-        if state == "active" and new.tenant_id is not None:
-            _number_pilot(uow, tenant, user)
-        return user_id
 
-    try:
-        return await run(deps, ctx, register)
-    except Exception:
-        await deps.vault.forget(user_id)  # nothing was written: drop the key made for it
-        raise
+    return await _run_sealed(deps, ctx, sealed, register)
 
 
 def _number_pilot(uow: UnitOfWork, tenant: Tenant, user: User) -> None:
@@ -127,6 +176,31 @@ async def handle_create_user(
             raise Forbidden("Only platform admins create platform admins.")
     authorize(principal, Action.CREATE_USER, new.tenant_id)
     return await _register(deps, ctx, new, state="active", must_change=True)
+
+
+class NewAirline(msgspec.Struct, frozen=True):
+    tenant_id: str
+    user_id: str
+
+
+async def handle_create_airline(
+    deps: IdentityDeps, ctx: Context, principal: Principal, name: str, icao: str, staff: NewUser
+) -> CommandResult[NewAirline]:
+    """A new airline and its first staff account (active; the password is one-time), in one
+    append: both are recorded or neither is, so no airline is ever left without staff."""
+    authorize(principal, Action.CREATE_TENANT)
+    tenant_id = str(uuid.uuid4())
+    code = clean_icao(icao)
+    staff = msgspec.structs.replace(staff, role="tenant_admin", tenant_id=tenant_id)
+    authorize(principal, Action.CREATE_USER, tenant_id)
+    sealed = await _seal(deps, staff)
+
+    async def create(uow: UnitOfWork) -> NewAirline:
+        await create_tenant(uow, tenant_id, name, code)
+        user_id = await _record_user(uow, staff, sealed, state="active", must_change=True)
+        return NewAirline(tenant_id, user_id)
+
+    return await _run_sealed(deps, ctx, sealed, create)
 
 
 async def handle_apply(deps: IdentityDeps, tenant_id: str, new: NewUser, address: str) -> CommandResult[str]:

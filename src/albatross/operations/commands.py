@@ -22,6 +22,7 @@ from albatross.operations.domain import (
     AirportDetails,
     AirportRecord,
     Bids,
+    Changes,
     Flight,
     FlightDetails,
     Record,
@@ -71,17 +72,19 @@ async def handle_update_profile(
     ctx: Context,
     principal: Principal,
     tenant_id: str,
-    profile: AirlineProfile,
+    profile: AirlineProfile | Changes[AirlineProfile],
     *,
     pilot_id_prefix: str | None = None,
     pilot_id_width: int | None = None,
 ) -> CommandResult[None]:
+    """Replace the profile, or (given `Changes`) only some of its fields."""
     authorize(principal, Action.MANAGE_OPERATIONS, tenant_id)
 
     async def update(uow: UnitOfWork) -> None:
         tenant = await require_tenant(uow, tenant_id)
         airline = await uow.load(Airline, tenant_id)
-        uow.record(airline, airline.change(profile))
+        changed = profile.onto(airline.profile) if isinstance(profile, Changes) else profile
+        uow.record(airline, airline.change(changed))
         if pilot_id_prefix is not None or pilot_id_width is not None:
             uow.record(tenant, tenant.set_pilot_id_format(pilot_id_prefix, pilot_id_width))
 
@@ -217,8 +220,16 @@ async def handle_remove(
 
 
 async def save_aircraft(
-    uow: UnitOfWork, tenant_id: str, aircraft_id: str | None, details: AircraftDetails
+    uow: UnitOfWork,
+    tenant_id: str,
+    aircraft_id: str | None,
+    details: AircraftDetails | Changes[AircraftDetails],
 ) -> str:
+    """Add (no id) or change an aircraft; a change of some fields (`Changes`) keeps the others,
+    such as where the aircraft is, as stored."""
+    aircraft = None if aircraft_id is None else await _owned(uow, Aircraft, aircraft_id, tenant_id)
+    if isinstance(details, Changes):
+        details = details.values if aircraft is None else details.onto(aircraft.require_live())
     await _owned(uow, Subfleet, details.subfleet_id, tenant_id)
     for field in ("home", "location"):
         code = getattr(details, field)
@@ -226,7 +237,7 @@ async def save_aircraft(
             await known_airport(uow, tenant_id, code, field)
     registration = details.registration.upper()
     details = msgspec.structs.replace(details, registration=registration)
-    if aircraft_id is None:
+    if aircraft is None:
         aircraft_id = str(uuid.uuid4())
         aircraft = await uow.load(Aircraft, aircraft_id)
         await _claim(uow, "registration", tenant_id, registration, aircraft_id, "Registration")
@@ -234,13 +245,12 @@ async def save_aircraft(
             details = msgspec.structs.replace(details, location=details.home)
         uow.record(aircraft, aircraft.add(tenant_id, details))
         return aircraft_id
-    aircraft = await _owned(uow, Aircraft, aircraft_id, tenant_id)
     old = aircraft.require_live()
     if old.registration != registration:
-        await _release(uow, "registration", tenant_id, old.registration, aircraft_id)
-        await _claim(uow, "registration", tenant_id, registration, aircraft_id, "Registration")
+        await _release(uow, "registration", tenant_id, old.registration, aircraft.id)
+        await _claim(uow, "registration", tenant_id, registration, aircraft.id, "Registration")
     uow.record(aircraft, aircraft.change(details))
-    return aircraft_id
+    return aircraft.id
 
 
 async def handle_save_aircraft(
@@ -248,7 +258,7 @@ async def handle_save_aircraft(
     ctx: Context,
     principal: Principal,
     tenant_id: str,
-    details: AircraftDetails,
+    details: AircraftDetails | Changes[AircraftDetails],
     aircraft_id: str | None = None,
 ) -> CommandResult[str]:
     authorize(principal, Action.MANAGE_OPERATIONS, tenant_id)
@@ -263,7 +273,14 @@ async def handle_save_aircraft(
 # ---- flights ----
 
 
-async def save_flight(uow: UnitOfWork, tenant_id: str, flight_id: str | None, details: FlightDetails) -> str:
+async def save_flight(
+    uow: UnitOfWork, tenant_id: str, flight_id: str | None, details: FlightDetails | Changes[FlightDetails]
+) -> str:
+    """Add (no id) or change a flight; a change of some fields (`Changes`) keeps the others as
+    stored."""
+    flight = None if flight_id is None else await _owned(uow, Flight, flight_id, tenant_id)
+    if isinstance(details, Changes):
+        details = details.values if flight is None else details.onto(flight.require_live())
     check_flight(details)
     dep = await known_airport(uow, tenant_id, details.departure, "departure")
     arr = await known_airport(uow, tenant_id, details.arrival, "arrival")
@@ -274,19 +291,18 @@ async def save_flight(uow: UnitOfWork, tenant_id: str, flight_id: str | None, de
     for subfleet_id in details.subfleets:
         await _owned(uow, Subfleet, subfleet_id, tenant_id)
     key = flight_key(details)
-    if flight_id is None:
+    if flight is None:
         flight_id = str(uuid.uuid4())
         flight = await uow.load(Flight, flight_id)
         await _claim(uow, "flight", tenant_id, key, flight_id, "Flight")
         uow.record(flight, flight.add(tenant_id, details))
         return flight_id
-    flight = await _owned(uow, Flight, flight_id, tenant_id)
     old_key = flight_key(flight.require_live())
     if old_key != key:
-        await _release(uow, "flight", tenant_id, old_key, flight_id)
-        await _claim(uow, "flight", tenant_id, key, flight_id, "Flight")
+        await _release(uow, "flight", tenant_id, old_key, flight.id)
+        await _claim(uow, "flight", tenant_id, key, flight.id, "Flight")
     uow.record(flight, flight.change(details))
-    return flight_id
+    return flight.id
 
 
 async def handle_save_flight(
@@ -294,7 +310,7 @@ async def handle_save_flight(
     ctx: Context,
     principal: Principal,
     tenant_id: str,
-    details: FlightDetails,
+    details: FlightDetails | Changes[FlightDetails],
     flight_id: str | None = None,
 ) -> CommandResult[str]:
     authorize(principal, Action.MANAGE_OPERATIONS, tenant_id)

@@ -86,6 +86,13 @@ class AirlineProfile(msgspec.Struct, frozen=True, kw_only=True):
     auto_accept: Annotated[list[AutoAcceptRule], msgspec.Meta(max_length=50)] = []
 
 
+PROFILE_DETAILS = frozenset(
+    {"iata", "callsign", "country", "logo_url", "primary_colour", "secondary_colour", "timezone"}
+)
+"""The profile's fields that say who the airline is (the rest are its flight rules)."""
+FLIGHT_RULES = frozenset({"bids", "pirep_checks", "auto_accept"})
+
+
 @registry.event("AirlineProfileChanged")
 class AirlineProfileChanged(DomainEvent, frozen=True, kw_only=True):
     profile: AirlineProfile
@@ -274,6 +281,23 @@ class FlightRemoved(DomainEvent, frozen=True, kw_only=True):
 
 
 D = TypeVar("D", bound=msgspec.Struct)
+
+
+class Changes(msgspec.Struct, Generic[D], frozen=True):
+    """Some fields of a record or profile, as one form edits them: those `fields` of `values`
+    replace the stored ones, and every other field stays as stored when the command decides
+    (not as a page read it earlier, which a concurrent write or a lagging read model makes stale)."""
+
+    values: D
+    fields: frozenset[str]
+
+    def __post_init__(self) -> None:
+        unknown = self.fields - set(self.values.__struct_fields__)
+        if unknown:
+            raise ValueError(f"not fields of {type(self.values).__name__}: {sorted(unknown)}")
+
+    def onto(self, stored: D) -> D:
+        return msgspec.structs.replace(stored, **{name: getattr(self.values, name) for name in self.fields})
 
 
 class Record(Aggregate, Generic[D]):

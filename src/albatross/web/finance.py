@@ -13,7 +13,7 @@ from litestar.params import FromPath, QueryParameter
 from albatross.finance import commands
 from albatross.finance.domain import ExpenseFields, pilot_ledger
 from albatross.finance.queries import Balances, EntryPage, ExpenseView, FinanceQueries, Granularity, Report
-from albatross.identity.policy import Action, Principal, authorize
+from albatross.identity.policy import Principal
 from albatross.kernel import Context, InvalidInput
 from albatross.services import Services
 from albatross.web.common import NO_CONTENT, Changed, Created, Strict, no_content
@@ -62,8 +62,7 @@ class FinanceController(Controller):
         ledger: Ledger = "airline",
     ) -> Balances:
         """Per account, the balance of a ledger (minor units; positive: debit)."""
-        authorize(principal, Action.READ_FINANCES, tenant_id)
-        return await queries(services).balances(tenant_id, ledger)
+        return await queries(services).balances(principal, tenant_id, ledger)
 
     @get("/report", responses=responses(400, 401, 403, 404, 503))
     async def report(
@@ -78,8 +77,7 @@ class FinanceController(Controller):
         to: To = None,
     ) -> Report:
         """Revenue, each expense and the net per month or day, with totals."""
-        authorize(principal, Action.READ_FINANCES, tenant_id)
-        return await queries(services).report(tenant_id, ledger, granularity, from_, to)
+        return await queries(services).report(principal, tenant_id, ledger, granularity, from_, to)
 
     @get("/entries", responses=responses(400, 401, 403, 404, 503))
     async def entries(
@@ -95,8 +93,7 @@ class FinanceController(Controller):
     ) -> EntryPage:
         """Journal entries, newest first; `ledger` keeps one ledger's lines, `reference` one
         PIREP's or expense period's entries."""
-        authorize(principal, Action.READ_FINANCES, tenant_id)
-        return await queries(services).entries(tenant_id, ledger, limit, offset, reference)
+        return await queries(services).entries(principal, tenant_id, ledger, limit, offset, reference)
 
     @get("/expenses", responses=responses(400, 401, 403, 404, 503))
     async def expenses(
@@ -106,8 +103,7 @@ class FinanceController(Controller):
         services: NamedDependency[Services],
         consistent: NamedDependency[int],
     ) -> list[ExpenseView]:
-        authorize(principal, Action.READ_FINANCES, tenant_id)
-        return await queries(services).expenses(tenant_id)
+        return await queries(services).expenses(principal, tenant_id)
 
     @post("/expenses", status_code=201, responses=responses(400, 401, 403, 404, 409, 413))
     async def add_expense(
@@ -193,10 +189,9 @@ class MyFinancesController(Controller):
         tenant_id = principal.tenant_id
         if tenant_id is None:
             raise InvalidInput("Only an airline's members are paid.")
-        authorize(principal, Action.FLY, tenant_id)
         ledger = pilot_ledger(principal.user_id)
         found = queries(services)
         return MyFinances(
-            await found.balances(tenant_id, ledger),
-            await found.report(tenant_id, ledger, granularity, from_, to),
+            await found.balances(principal, tenant_id, ledger),
+            await found.report(principal, tenant_id, ledger, granularity, from_, to),
         )

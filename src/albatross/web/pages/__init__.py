@@ -33,7 +33,7 @@ from albatross.web.pages import (
     settings,
     staff_pilots,
 )
-from albatross.web.pages.common import PAGE_EXCEPTION_HANDLERS, provide_viewer
+from albatross.web.pages.common import PAGE, PAGE_EXCEPTION_HANDLERS, provide_viewer
 from albatross.web.pages.filters import register_filters
 
 WEB = Path(__file__).resolve().parent.parent
@@ -116,6 +116,7 @@ def pages_router() -> Router:
         ],
         dependencies={"viewer": Provide(provide_viewer)},
         exception_handlers=PAGE_EXCEPTION_HANDLERS,
+        opt={PAGE: True},
         include_in_schema=False,
     )
 

@@ -15,14 +15,14 @@ from albatross.identity.policy import Principal
 from albatross.kernel import AlreadyExists, Context, InvalidInput, InvalidState
 from albatross.services import Services
 from albatross.web.deps import wait_for_position
-from albatross.web.pages.common import page, see_other
+from albatross.web.pages.common import ROLES, page, secret_page, see_other
+from albatross.web.pages.forms import field_errors
 from albatross.web.problems import STATUS_OF
 
 # What a user may change about themselves (the policy keeps their role to staff).
 PROFILE_FIELDS = ("name", "email")
 # Refusals a person can fix by editing the form; anything else is an error page.
 FIXABLE = (InvalidInput, InvalidState, AlreadyExists)
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 async def _profile(
@@ -43,6 +43,7 @@ async def _profile(
         viewer=viewer,
         user=user,
         airline=airline,
+        roles=ROLES,
         values=shown,
         errors=errors or {},
         saved=saved,
@@ -72,7 +73,7 @@ async def update_profile(
             services.identity, Context(actor_id=viewer.user_id), viewer, viewer.user_id, changes
         )
     except FIXABLE as exc:
-        errors = _field_errors(exc, default="email")
+        errors = field_errors(exc.detail, exc.fields, PROFILE_FIELDS, "email", each_detail=True)
         return await _profile(viewer, services, values, errors, status=STATUS_OF.get(exc.code, 400))
     return see_other("/profile?saved=true", result.position)
 
@@ -87,15 +88,10 @@ async def _keys(
     status: int = 200,
 ) -> Template:
     keys = await api_keys.list_api_keys(services.identity, viewer, viewer.user_id)
-    return page(
-        "keys.html",
-        status_code=status,
-        viewer=viewer,
-        keys=keys,
-        issued=issued,
-        label=label,
-        errors=errors or {},
-    )
+    context = {"viewer": viewer, "keys": keys, "issued": issued, "label": label, "errors": errors or {}}
+    if issued is not None:  # the secret is in this answer only: not in a URL, not in history or a cache
+        return secret_page("keys.html", **context)
+    return page("keys.html", status_code=status, **context)
 
 
 @get("/keys", include_in_schema=False)
@@ -113,12 +109,9 @@ async def issue_key(
             services.identity, Context(actor_id=viewer.user_id), viewer, viewer.user_id, name
         )
     except FIXABLE as exc:
-        errors = _field_errors(exc, default="name")
+        errors = field_errors(exc.detail, exc.fields, ("name",), "name", each_detail=True)
         return await _keys(viewer, services, label=name, errors=errors, status=STATUS_OF.get(exc.code, 400))
-    # The secret is in this answer only: not in a URL, not in history, not in any cache.
-    shown = await _keys(viewer, services, issued=result.value, status=201)
-    shown.headers.update(NO_STORE)
-    return shown
+    return await _keys(viewer, services, issued=result.value)
 
 
 @post("/keys/{key_id:str}/revoke", include_in_schema=False)
@@ -129,8 +122,3 @@ async def revoke_key(
         services.identity, Context(actor_id=viewer.user_id), viewer, viewer.user_id, key_id
     )
     return see_other("/keys")
-
-
-def _field_errors(exc: InvalidInput | InvalidState | AlreadyExists, *, default: str) -> dict[str, str]:
-    """The refusal next to the field it names (the form's main field when it names none)."""
-    return {field: exc.detail for field in exc.fields} or {default: exc.detail}

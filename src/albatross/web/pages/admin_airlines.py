@@ -8,15 +8,16 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.di import NamedDependency, Provide
 
-from albatross.identity import commands, queries, users
+from albatross.identity import queries, users
 from albatross.identity.domain import UniqueValue, clean_icao, clean_tenant_name, clean_username
 from albatross.identity.passwords import one_time_password
 from albatross.identity.policy import Principal
 from albatross.kernel import Context, DomainError, InvalidInput
 from albatross.services import Services
 from albatross.web.deps import wait_for_position
-from albatross.web.pages.admin import ROLES, admin_only, check_account_free, claimed, created_page, read_form
-from albatross.web.pages.common import page
+from albatross.web.pages.admin import admin_only, check_account_free, claimed
+from albatross.web.pages.common import ROLES, page, secret_page
+from albatross.web.pages.forms import field_errors, texts
 from albatross.web.problems import STATUS_OF
 
 FIELDS = ("name", "icao", "username", "staff_name", "email")
@@ -55,8 +56,8 @@ async def airlines(
 
 
 async def _check(services: Services, values: dict[str, str]) -> dict[str, str]:
-    """Everything that would stop the airline or its account, before either is written, so that
-    a taken username does not leave an airline without staff."""
+    """Everything that would stop the airline or its account, found before the command runs, so
+    that each is shown next to its field at once (the command checks again, for both or neither)."""
     errors: dict[str, str] = {}
     try:
         clean_tenant_name(values["name"])
@@ -71,7 +72,7 @@ async def _check(services: Services, values: dict[str, str]) -> dict[str, str]:
     try:
         await check_account_free(services, values["username"], values["email"], values["staff_name"])
     except InvalidInput as exc:
-        errors.update({ACCOUNT_FIELD[name]: problem for name, problem in exc.fields.items()})
+        errors.update(field_errors(exc.detail, exc.fields, FIELDS, "username", rename=ACCOUNT_FIELD))
     return errors
 
 
@@ -80,22 +81,10 @@ async def create_airline(
     request: Request[Any, Any, Any], viewer: NamedDependency[Principal], services: NamedDependency[Services]
 ) -> Any:
     admin_only(viewer)
-    values = read_form(await request.form(), FIELDS)
+    values = texts(await request.form(), FIELDS, limit=254)
     errors = await _check(services, values)
     if errors:
         return await _airlines_page(viewer, services, values, errors, 400)
-    context = Context(actor_id=viewer.user_id)
-    try:
-        created = await commands.handle_create_tenant(
-            services.identity, context, viewer, values["name"], values["icao"]
-        )
-    except DomainError as exc:
-        fields = {name if name in FIELDS else "name": exc.detail for name in exc.fields} or {
-            "name": exc.detail
-        }
-        return await _airlines_page(viewer, services, values, fields, STATUS_OF.get(exc.code, 400))
-    tenant_id = created.value
-    airline = {"id": tenant_id, "name": values["name"], "icao": values["icao"].upper()}
     password = one_time_password()
     account = users.NewUser(
         username=values["username"],
@@ -103,28 +92,29 @@ async def create_airline(
         password=password,
         name=values["staff_name"],
         role="tenant_admin",
-        tenant_id=tenant_id,
     )
-    try:
-        made = await users.handle_create_user(services.identity, context, viewer, account)
-    except DomainError as exc:  # taken meanwhile: the airline stands, its staff account does not
-        return created_page(
+    try:  # one command: taken meanwhile, neither the airline nor its account is created
+        created = await users.handle_create_airline(
+            services.identity,
+            Context(actor_id=viewer.user_id),
             viewer,
-            airline=airline,
-            account=None,
-            failure=exc.detail,
-            position=created.position,
-            new_airline=True,
+            values["name"],
+            values["icao"],
+            account,
         )
-    return created_page(
-        viewer,
+    except DomainError as exc:
+        fields = field_errors(exc.detail, exc.fields, FIELDS, "name", each_detail=True)
+        return await _airlines_page(viewer, services, values, fields, STATUS_OF.get(exc.code, 400))
+    airline = {"id": created.value.tenant_id, "name": values["name"], "icao": values["icao"].upper()}
+    return secret_page(
+        "admin_created.html",
+        viewer=viewer,
         airline=airline,
         account={
             "username": clean_username(values["username"]),
             "role": ROLES["tenant_admin"],
             "password": password,
         },
-        failure=None,
-        position=made.position,
+        position=created.position,
         new_airline=True,
     )

@@ -4,7 +4,6 @@ account to any airline with any role; suspend and reactivate."""
 from __future__ import annotations
 
 from typing import Any, cast
-from urllib.parse import urlencode
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency, Provide
@@ -17,15 +16,9 @@ from albatross.identity.policy import Principal
 from albatross.kernel import Context, DomainError, InvalidInput, NotFound
 from albatross.services import Services
 from albatross.web.deps import wait_for_position
-from albatross.web.pages.admin import (
-    ROLES,
-    STATES,
-    admin_only,
-    created_page,
-    field_errors,
-    read_form,
-)
-from albatross.web.pages.common import page, see_other
+from albatross.web.pages.admin import admin_only
+from albatross.web.pages.common import ROLES, STATES, list_link, page, secret_page, see_other
+from albatross.web.pages.forms import field_errors, texts
 from albatross.web.problems import STATUS_OF
 
 FILTERS = ("airline", "role", "state", "q")
@@ -37,12 +30,7 @@ SEARCHED = 5000
 
 
 def _filters(source: Any) -> dict[str, str]:
-    return {name: str(source.get(name) or "")[:100].strip() for name in FILTERS}
-
-
-def _back(filters: dict[str, str]) -> str:
-    query = urlencode({k: v for k, v in filters.items() if v})
-    return f"/admin/users?{query}" if query else "/admin/users"
+    return texts(source, FILTERS, limit=100)
 
 
 def _matches(user: queries.UserView, text: str) -> bool:
@@ -104,7 +92,7 @@ async def _users_page(
         airline_options=[(a.id, f"{a.icao} · {a.name}") for a in airlines],
         airline_of={a.id: a for a in airlines},
         roles=ROLES,
-        states=[(s, s.replace("_", " ")) for s in STATES],
+        states=list(STATES.items()),
         values=values or {"role": "pilot"},
         errors=errors or {},
         message=message,
@@ -126,7 +114,7 @@ async def add_user(
     request: Request[Any, Any, Any], viewer: NamedDependency[Principal], services: NamedDependency[Services]
 ) -> Any:
     admin_only(viewer)
-    values = read_form(await request.form(), FIELDS)
+    values = texts(await request.form(), FIELDS, limit=254)
     filters = _filters({})  # the form's own `role` is the new account's, not a filter
     password = one_time_password()
     try:
@@ -144,7 +132,7 @@ async def add_user(
             services.identity, Context(actor_id=viewer.user_id), viewer, account
         )
     except DomainError as exc:
-        errors = {k if k in FIELDS else "username": v for k, v in field_errors(exc, "username").items()}
+        errors = field_errors(exc.detail, exc.fields, FIELDS, "username", each_detail=True)
         status = STATUS_OF.get(exc.code, 400)
         return await _users_page(viewer, services, filters, values, errors, status=status)
     airline = None
@@ -154,15 +142,15 @@ async def add_user(
             airline = {"id": tenant.id, "name": tenant.name, "icao": tenant.icao}
         except NotFound:  # created this instant: the read model has not caught up
             airline = {"id": account.tenant_id, "name": "", "icao": ""}
-    return created_page(
-        viewer,
+    return secret_page(
+        "admin_created.html",
+        viewer=viewer,
         airline=airline,
         account={
             "username": clean_username(account.username),
             "role": ROLES[account.role],
             "password": password,
         },
-        failure=None,
         position=made.position,
     )
 
@@ -192,4 +180,4 @@ async def change_state(
         return await _users_page(
             viewer, services, filters, message=exc.detail, status=STATUS_OF.get(exc.code, 400)
         )
-    return see_other(_back(filters), result.position)
+    return see_other(list_link("/admin/users", filters), result.position)

@@ -16,6 +16,7 @@ from albatross.kernel import Context, DomainError, NotFound, UnitOfWork
 from albatross.services import Services
 from albatross.web.deps import client_address
 from albatross.web.pages.common import page, see_other
+from albatross.web.pages.forms import field_errors, texts
 from albatross.web.problems import STATUS_OF
 
 APPLICANT_FIELDS = ("username", "name", "email")
@@ -67,7 +68,8 @@ async def apply(
 ) -> Any:
     tenant = await _airline(services, tenant_id)
     form = await request.form()
-    values = {name: str(form.get(name, ""))[:254].strip() for name in APPLICANT_FIELDS}
+    values = texts(form, APPLICANT_FIELDS, limit=254)
+    # Passwords are taken as typed: spaces at either end are part of them.
     password, again = (str(form.get(name, ""))[:1024] for name in PASSWORD_FIELDS)
     if password != again:
         return _form(tenant, values, {"confirm_password": "The two passwords differ."}, status=400)
@@ -80,7 +82,9 @@ async def apply(
         status = STATUS_OF.get(exc.code, 400)
         if exc.code == CLOSED:
             return _form(tenant, message=exc.detail, status=status, closed=True)
-        errors = {k: exc.detail for k in exc.fields if k in APPLICANT_FIELDS + PASSWORD_FIELDS}
+        errors = field_errors(
+            exc.detail, exc.fields, APPLICANT_FIELDS + PASSWORD_FIELDS, None, each_detail=True
+        )
         return _form(tenant, values, errors, "" if errors else exc.detail, status)
     return see_other(f"/apply/{quote(tenant.id, safe='')}/applied")
 

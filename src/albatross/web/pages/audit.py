@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Request, get
 from litestar.di import NamedDependency, Provide
@@ -15,7 +14,8 @@ from albatross.identity.policy import Principal
 from albatross.kernel import LogQuery
 from albatross.services import Services
 from albatross.web.deps import wait_for_position
-from albatross.web.pages.common import page, staff_tenant
+from albatross.web.pages.common import list_link, page, staff_tenant
+from albatross.web.pages.forms import texts, whole
 
 FILTERS = ("event_type", "actor_id", "stream_id", "before", "limit")
 LIMITS = (10, 25, 50, 100, 200)
@@ -33,20 +33,16 @@ def event_label(event_type: str) -> str:
 
 
 def _filters(source: Any) -> tuple[dict[str, str], dict[str, str], LogQuery]:
-    values = {name: str(source.get(name) or "").strip()[:200] for name in FILTERS}
+    values = texts(source, FILTERS, limit=200)
     errors: dict[str, str] = {}
-    before = None
-    if values["before"]:
-        if values["before"].isdigit() and 1 <= int(values["before"]) <= MAX_POSITION:
-            before = int(values["before"])
-        else:
-            errors["before"] = "A log position: a whole number from 1."
-    limit = DEFAULT_LIMIT
-    if values["limit"]:
-        if values["limit"].isdigit() and int(values["limit"]) in LIMITS:
-            limit = int(values["limit"])
-        else:
-            errors["limit"] = "Choose one of the listed page sizes."
+    before = whole(values["before"], default=0, low=1, high=MAX_POSITION) if values["before"] else None
+    if before == 0:
+        errors["before"] = "A log position: a whole number from 1."
+        before = None
+    limit = whole(values["limit"], default=0, high=max(LIMITS)) if values["limit"] else DEFAULT_LIMIT
+    if limit not in LIMITS:
+        errors["limit"] = "Choose one of the listed page sizes."
+        limit = DEFAULT_LIMIT
     query = LogQuery(
         event_type=values["event_type"][:100] or None,
         actor_id=values["actor_id"][:36] or None,
@@ -91,8 +87,7 @@ async def audit_trail(
             for e in found.items
         ]
         if found.next_before_position is not None:
-            kept = {k: v for k, v in values.items() if v and k != "before"}
-            next_link = "/staff/audit?" + urlencode({**kept, "before": found.next_before_position})
+            next_link = list_link("/staff/audit", {**values, "before": str(found.next_before_position)})
     return page(
         "audit.html",
         status_code=400 if errors else 200,

@@ -3,7 +3,9 @@ read that waits for the write, and domain errors shown as a page instead of a pr
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import MediaType, Request, Response
 from litestar.di import NamedDependency
@@ -12,13 +14,23 @@ from litestar.response import Redirect, Template
 from albatross.identity.api_keys import record_key_use
 from albatross.identity.auth import authenticate
 from albatross.identity.policy import Principal
-from albatross.kernel import DomainError, Forbidden, NotAuthenticated
+from albatross.kernel import Forbidden, NotAuthenticated
 from albatross.services import Services
 from albatross.web.browser_session import SESSION_COOKIE, browser_credential, without_session
 from albatross.web.deps import ALLOW_ONE_TIME_PASSWORD
-from albatross.web.problems import STATUS_OF
 
 STAFF_ROLES = ("tenant_admin", "platform_admin")
+# How every page names an account's role and state.
+ROLES = {"pilot": "Pilot", "tenant_admin": "Airline staff", "platform_admin": "Platform admin"}
+STATES = {
+    "pending": "Applied",
+    "active": "Active",
+    "on_leave": "On leave",
+    "suspended": "Suspended",
+    "rejected": "Rejected",
+}
+# For what must not stay in a cache or the history: a secret shown once, a live picture.
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 class GoTo(Exception):
@@ -52,6 +64,24 @@ def page(name: str, status_code: int = 200, **context: Any) -> Template:
     return Template(template_name=name, context=context, status_code=status_code, media_type=MediaType.HTML)
 
 
+def secret_page(template: str, /, *, status_code: int = 201, **context: Any) -> Template:
+    """The answer to a form that shows a secret this once: never a redirect (which would put it in a
+    URL or a session), and never cached."""
+    return Template(
+        template_name=template,
+        context=context,
+        status_code=status_code,
+        media_type=MediaType.HTML,
+        headers=NO_STORE,
+    )
+
+
+def list_link(path: str, values: Mapping[str, str]) -> str:
+    """`path` with the values given (blank ones left out) as its query string."""
+    query = urlencode({name: value for name, value in values.items() if value})
+    return f"{path}?{query}" if query else path
+
+
 def is_staff(principal: Principal) -> bool:
     return principal.role in STAFF_ROLES
 
@@ -77,9 +107,32 @@ def go_to_handler(request: Request[Any, Any, Any], exc: GoTo) -> Response[Any]:
     return response
 
 
-def domain_error_page(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    status = STATUS_OF.get(exc.code, 400)
-    return page("error.html", status_code=status, status=status, detail=exc.detail, viewer=None)
+def _for_a_person(request: Request[Any, Any, Any]) -> bool:
+    """A page's request, or a browser's request for an address that is no route at all."""
+    handler = request.scope.get("route_handler")
+    if handler is not None:
+        return bool(handler.opt.get(PAGE))
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
-PAGE_EXCEPTION_HANDLERS: dict[Any, Any] = {GoTo: go_to_handler, DomainError: domain_error_page}
+def in_words(handler: Callable[[Request[Any, Any, Any], Any], Response[Any]]) -> Any:
+    """An exception handler of the API whose problem document a page shows as an error page
+    instead (same status, same detail, same headers such as Retry-After); never a traceback."""
+
+    def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        answer = handler(request, exc)
+        if not _for_a_person(request):
+            return answer
+        problem = answer.content
+        detail = getattr(problem, "detail", "") or "Something went wrong."
+        status = answer.status_code
+        response = page("error.html", status_code=status, status=status, detail=detail, viewer=None)
+        response.headers.update({k: v for k, v in answer.headers.items() if k.lower() == "retry-after"})
+        return response
+
+    return handle
+
+
+PAGE_EXCEPTION_HANDLERS: dict[Any, Any] = {GoTo: go_to_handler}
+PAGE = "page"
+"""Set in the pages router's `opt`: errors on these routes are shown as pages."""

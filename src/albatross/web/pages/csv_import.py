@@ -21,6 +21,7 @@ from albatross.operations.queries import OperationsQueries, export
 from albatross.services import Services
 from albatross.web.deps import wait_for_position
 from albatross.web.pages.common import page, see_other, staff_tenant
+from albatross.web.pages.forms import whole
 
 REFUSAL = "Importing and exporting records is for the airline's staff."
 # In the order an airline is best set up in: airports, subfleets, aircraft, flights.
@@ -29,6 +30,8 @@ LIMIT = csv_format.MAX_BYTES  # the API's own limit: what the page accepts, the 
 # The dry run's report carries the content back (base64, a third longer) for the Import button.
 BODY_LIMIT = 2 * LIMIT + 1_000_000
 OUTCOMES = ("created", "updated", "unchanged")
+MOST_ROWS = 999_999
+"""The largest count the notice repeats from its URL (which anyone can type)."""
 
 
 @dataclass
@@ -75,10 +78,7 @@ def _imported_notice(query: Any) -> str:
     kind = str(query.get("imported", ""))
     if kind not in KINDS:
         return ""
-    numbers = []
-    for outcome in OUTCOMES:
-        text = str(query.get(outcome, "0"))
-        numbers.append(f"{int(text) if text.isdigit() and len(text) < 7 else 0} {outcome}")
+    numbers = [f"{whole(str(query.get(o, '')), default=0, high=MOST_ROWS)} {o}" for o in OUTCOMES]
     return f"Imported {kind}: {', '.join(numbers)}."
 
 

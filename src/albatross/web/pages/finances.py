@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency, Provide
@@ -16,11 +15,13 @@ from albatross.finance import commands
 from albatross.finance.domain import ExpenseFields
 from albatross.finance.queries import FinanceQueries
 from albatross.identity import queries as identity_queries
-from albatross.identity.policy import Action, Principal, authorize
+from albatross.identity.policy import Principal
 from albatross.kernel import Context, DomainError
 from albatross.services import Services
 from albatross.web.deps import wait_for_position
-from albatross.web.pages.common import page, see_other, staff_tenant
+from albatross.web.formats import money
+from albatross.web.pages.common import list_link, page, see_other, staff_tenant
+from albatross.web.pages.forms import FormErrors, field_errors, texts, whole
 from albatross.web.pictures.charts import finances_chart, month_name
 from albatross.web.problems import STATUS_OF
 
@@ -29,12 +30,9 @@ FILTERS = ("ledger", "from", "to")
 EXPENSE_FIELDS = ("name", "amount", "period", "starts", "active")
 ENTRIES_PER_PAGE = 25
 PERIODS = {"monthly": "Monthly", "daily": "Daily"}
-
-
-def money(minor: int) -> str:
-    """Minor units (cents) as major units, grouped: -1,234.50."""
-    sign = "-" if minor < 0 else ""
-    return f"{sign}{abs(minor) // 100:,}.{abs(minor) % 100:02d}"
+MAX_AMOUNT = Decimal(10**10)
+"""In major units: far above any expense, and small enough to keep cents exact."""
+MAX_OFFSET = 10**9
 
 
 def minor_units(text: str) -> int:
@@ -43,29 +41,30 @@ def minor_units(text: str) -> int:
         amount = Decimal(text.replace(",", "").strip())
     except InvalidOperation:
         raise ValueError("Give an amount such as 1200 or 99.50.") from None
-    if not amount.is_finite() or amount <= 0:
+    if not amount.is_finite():
+        raise ValueError("Give an amount such as 1200 or 99.50.")
+    if amount <= 0:
         raise ValueError("Give an amount more than 0.")
+    if amount > MAX_AMOUNT:
+        raise ValueError(f"Give an amount of at most {MAX_AMOUNT:,}.")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError("Give at most two decimals.")
     return int(amount * 100)
 
 
 def _filters(source: Any) -> dict[str, str]:
-    values = {name: str(source.get(name) or "")[:80].strip() for name in FILTERS}
+    values = texts(source, FILTERS, limit=80)
     values["ledger"] = values["ledger"] or "airline"
     return values
 
 
 def _offset(source: Any) -> int:
-    text = str(source.get("offset") or "0")[:10]
-    return max(int(text), 0) if text.isdigit() else 0
+    return whole(str(source.get("offset") or ""), default=0, high=MAX_OFFSET)
 
 
 def _link(filters: dict[str, str], offset: int) -> str:
-    query = {k: v for k, v in filters.items() if v and not (k == "ledger" and v == "airline")}
-    if offset:
-        query["offset"] = str(offset)
-    return f"/staff/finances?{urlencode(query)}" if query else "/staff/finances"
+    shown = {**filters, "ledger": "" if filters["ledger"] == "airline" else filters["ledger"]}
+    return list_link("/staff/finances", {**shown, "offset": str(offset) if offset else ""})
 
 
 async def _finances(
@@ -81,25 +80,29 @@ async def _finances(
     status: int = 200,
 ) -> Any:
     tenant_id = staff_tenant(viewer, REFUSAL)
-    authorize(viewer, Action.READ_FINANCES, tenant_id)
     books = FinanceQueries(services.reader)
     errors: dict[str, str] = {}
     try:
         report = await books.report(
-            tenant_id, filters["ledger"], "month", filters["from"] or None, filters["to"] or None
+            viewer, tenant_id, filters["ledger"], "month", filters["from"] or None, filters["to"] or None
         )
     except DomainError as exc:  # a filter the queries refused: say which, and show the default
-        errors = {k if k in FILTERS else "from": v for k, v in exc.fields.items()} or {"from": exc.detail}
+        errors = field_errors(exc.detail, exc.fields, FILTERS, "from")
         filters = {**filters, **dict.fromkeys(errors, "")}
         if "ledger" in errors:
             filters["ledger"] = "airline"
-        report = await books.report(
-            tenant_id, filters["ledger"], "month", filters["from"] or None, filters["to"] or None
-        )
+        try:
+            report = await books.report(
+                viewer, tenant_id, filters["ledger"], "month", filters["from"] or None, filters["to"] or None
+            )
+        except DomainError as again:  # what is left of the period is refused too (from=1970-01&to=x)
+            errors.setdefault("from", again.fields.get("from") or again.detail)
+            filters = {**filters, "from": "", "to": ""}
+            report = await books.report(viewer, tenant_id, filters["ledger"], "month", None, None)
     ledger = filters["ledger"]
-    balances = await books.balances(tenant_id, ledger)
-    entries = await books.entries(tenant_id, ledger, ENTRIES_PER_PAGE, offset)
-    expenses = await books.expenses(tenant_id)
+    balances = await books.balances(viewer, tenant_id, ledger)
+    entries = await books.entries(viewer, tenant_id, ledger, ENTRIES_PER_PAGE, offset)
+    expenses = await books.expenses(viewer, tenant_id)
     members = await identity_queries.list_users(
         services.reader, viewer, tenant_id=tenant_id, state=None, role=None, limit=200, offset=0
     )
@@ -185,18 +188,12 @@ def _expense_fields(values: dict[str, str]) -> ExpenseFields:
     )
 
 
-class FormErrors(Exception):
-    def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__(", ".join(fields))
-        self.fields = fields
-
-
 async def _set_expense(
     request: Request[Any, Any, Any], viewer: Principal, services: Services, expense_id: str | None
 ) -> Any:
     tenant_id = staff_tenant(viewer, REFUSAL)
     submitted = await request.form()
-    values = {name: str(submitted.get(name, ""))[:100].strip() for name in EXPENSE_FIELDS}
+    values = texts(submitted, EXPENSE_FIELDS, limit=100)
     again = {"form": values, "editing": expense_id}
     try:
         fields = _expense_fields(values)
@@ -208,7 +205,7 @@ async def _set_expense(
     except DomainError as exc:
         if exc.code == "not-found":
             raise
-        shown = {k: v for k, v in exc.fields.items() if k in EXPENSE_FIELDS} or {"name": exc.detail}
+        shown = field_errors(exc.detail, exc.fields, EXPENSE_FIELDS, "name")
         status = STATUS_OF.get(exc.code, 400)
         return await _finances(viewer, services, _filters({}), form_errors=shown, status=status, **again)
     return see_other("/staff/finances", result.position)

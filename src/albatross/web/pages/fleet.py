@@ -14,7 +14,7 @@ from albatross.flights.queries import FlightsQueries
 from albatross.identity.policy import Principal
 from albatross.kernel import Context, DomainError
 from albatross.operations import commands
-from albatross.operations.domain import AircraftDetails, SubfleetDetails
+from albatross.operations.domain import AircraftDetails, Changes, SubfleetDetails
 from albatross.operations.queries import OperationsQueries
 from albatross.services import Services
 from albatross.web.deps import wait_for_position
@@ -44,6 +44,9 @@ STATUSES = {
 FUEL_TYPES = {"jet_a": "Jet A", "100ll": "100LL", "mogas": "Mogas"}
 LIMIT = 200
 REFUSAL = "Only the airline's staff manage its fleet."
+# Stands in for what an edit does not post, so that what it posts is checked as an aircraft's; the
+# command takes only the posted fields, and every other (where it is, hours, ...) as stored.
+UNPOSTED = AircraftDetails(registration="-", name="-", subfleet_id="-")
 
 
 def subfleet_from(values: dict[str, str]) -> SubfleetDetails:
@@ -57,7 +60,7 @@ def subfleet_from(values: dict[str, str]) -> SubfleetDetails:
 
 
 def aircraft_from(values: dict[str, str], base: AircraftDetails | None = None) -> AircraftDetails:
-    """The form's aircraft; an edit keeps what the form does not show (location, hours, ...)."""
+    """The form's aircraft; what the form did not post comes from `base`."""
     raw: dict[str, Any] = msgspec.structs.asdict(base) if base else {}
     raw.update({k: v for k, v in values.items() if k in AIRCRAFT_FIELDS})
     raw["home"] = (raw.get("home") or "").upper() or None
@@ -190,12 +193,11 @@ async def _save_aircraft(
 ) -> Any:
     form = "edit" if aircraft_id else "aircraft"
     try:
-        base = None
-        if aircraft_id:
-            base = (
-                await OperationsQueries(services.reader).one_aircraft(viewer, tenant_id, aircraft_id)
-            ).details
-        details = aircraft_from(values, base)
+        details: AircraftDetails | Changes[AircraftDetails] = (
+            Changes(aircraft_from(values, UNPOSTED), frozenset(values))
+            if aircraft_id
+            else aircraft_from(values)
+        )
         result = await commands.handle_save_aircraft(
             services.identity, Context(actor_id=viewer.user_id), viewer, tenant_id, details, aircraft_id
         )

@@ -11,7 +11,8 @@ import msgspec
 
 T = TypeVar("T")
 
-_AT = re.compile(r" - at `\$\.([a-z_.]+)`")
+# Where msgspec says a value went wrong: `$.rule.kind`, or `$.fares[0]...` (the field is `fares`).
+_AT = re.compile(r" - at `\$\.([a-z_.]*[a-z_])")
 _MISSING = re.compile(r"missing required field `([a-z_]+)`")
 # msgspec's wording -> what a person filling in a form is told.
 _PLAIN = (
@@ -69,11 +70,33 @@ def struct_from(raw: Mapping[str, Any], kind: type[T], prefix: str = "", fields:
 
 
 def field_errors(
-    detail: str, fields: Mapping[str, str], known: Iterable[str], fallback: str
+    detail: str,
+    fields: Mapping[str, str],
+    known: Iterable[str],
+    fallback: str | None,
+    *,
+    rename: Mapping[str, str] = {},
+    each_detail: bool = False,
 ) -> dict[str, str]:
-    """A domain refusal's fields as form fields; any it names that the form lacks go to `fallback`."""
+    """A domain refusal's fields as form fields (`rename`d where the form calls them otherwise). Each
+    shows its own message, or the whole `detail` with `each_detail` (where the command's field messages
+    are fragments such as "already taken"). What the form lacks gets the detail (which names it) on
+    `fallback`, or is left to the page's message when `fallback` is None."""
     names = set(known)
     errors: dict[str, str] = {}
     for name, message in fields.items():
-        errors.setdefault(name if name in names else fallback, message or detail)
-    return errors or {fallback: detail}
+        name = rename.get(name, name)
+        if name in names:
+            errors.setdefault(name, detail if each_detail else message or detail)
+        elif fallback is not None:
+            errors.setdefault(fallback, detail)
+    return errors or ({fallback: detail} if fallback is not None else {})
+
+
+def whole(text: str, *, default: int, low: int = 0, high: int) -> int:
+    """A whole number written in ASCII digits (no sign, no spaces, nothing like "²") from `low` to
+    `high`; anything else is `default`. Read from a query, where a bad value is no reason to fail."""
+    if not (0 < len(text) <= len(str(high)) and text.isascii() and text.isdigit()):
+        return default
+    number = int(text)
+    return number if low <= number <= high else default

@@ -13,7 +13,7 @@ from albatross.identity.policy import Principal
 from albatross.operations.queries import AirportView, FlightSearch, OperationsQueries, airport_view
 from albatross.services import Services
 from albatross.web.deps import wait_for_position
-from albatross.web.pages.common import member_tenant, page
+from albatross.web.pages.common import NO_STORE, member_tenant, page
 from albatross.web.pictures.maps import Airport, Tracked, live_map, route_map, routes_of
 
 MAX_FLIGHTS = 5000
@@ -119,4 +119,4 @@ async def live_map_only(
 ) -> Response[str]:
     """The live map alone, as an SVG document; `min_position` waits for the event that asked."""
     picture, _ = await _live(viewer, services)
-    return Response(str(picture), media_type=SVG, headers={"Cache-Control": "no-store"})
+    return Response(str(picture), media_type=SVG, headers=NO_STORE)

@@ -3,11 +3,9 @@ is shown next to its field (and the draft is cancelled, so filing again starts c
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
-import msgspec
 from litestar import Request, get, post
 from litestar.di import NamedDependency, Provide
 
@@ -20,6 +18,7 @@ from albatross.operations.queries import OperationsQueries
 from albatross.services import Services
 from albatross.web.deps import wait_for_position
 from albatross.web.pages.common import member_tenant, page, see_other
+from albatross.web.pages.forms import FormErrors, field_errors, struct_from, texts
 from albatross.web.problems import STATUS_OF
 
 FORM_FIELDS = (
@@ -37,7 +36,6 @@ FORM_FIELDS = (
 FIELD_OF = {"flight_time": "block_on_at", "flight_minutes": "block_on_at", "block_off_at": "block_off_at"}
 # A cancelled report is one the form gave up on after a failed check: not worth listing.
 SHOWN = ["draft", "in_progress", "pending", "accepted", "rejected"]
-_PATH = re.compile(r"at `\$\.([a-z_]+)")
 
 
 @get("/pireps", include_in_schema=False, dependencies={"consistent": Provide(wait_for_position)})
@@ -108,18 +106,7 @@ def details_from(values: dict[str, str]) -> PirepDetails:
         "flight_minutes": minutes,
         **numbers,
     }
-    try:
-        return msgspec.convert({k: v for k, v in raw.items() if v is not None}, PirepDetails)
-    except msgspec.ValidationError as exc:
-        match = _PATH.search(str(exc))
-        field = match.group(1) if match else "flight_number"
-        raise FormErrors({FIELD_OF.get(field, field): str(exc).split(" - at ")[0]}) from None
-
-
-class FormErrors(Exception):
-    def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__(", ".join(fields))
-        self.fields = fields
+    return struct_from({k: v for k, v in raw.items() if v is not None}, PirepDetails, fields=FIELD_OF)
 
 
 @post("/pireps/new", include_in_schema=False)
@@ -127,7 +114,7 @@ async def file_pirep(
     request: Request[Any, Any, Any], viewer: NamedDependency[Principal], services: NamedDependency[Services]
 ) -> Any:
     form = await request.form()
-    values = {name: str(form.get(name, ""))[:100].strip() for name in FORM_FIELDS}
+    values = texts(form, FORM_FIELDS, limit=100)
     try:
         details = details_from(values)
     except FormErrors as exc:
@@ -147,5 +134,6 @@ async def file_pirep(
 
 
 def _field_errors(exc: DomainError) -> dict[str, str]:
-    fields = {FIELD_OF.get(k, k): exc.detail for k in exc.fields} or {"flight_number": exc.detail}
-    return {k if k in FORM_FIELDS else "flight_number": v for k, v in fields.items()}
+    return field_errors(
+        exc.detail, exc.fields, FORM_FIELDS, "flight_number", rename=FIELD_OF, each_detail=True
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency, Provide
@@ -18,7 +17,8 @@ from albatross.operations.csv_format import FLIGHT_TYPES
 from albatross.operations.queries import FlightSearch, OperationsQueries
 from albatross.services import Services
 from albatross.web.deps import wait_for_position
-from albatross.web.pages.common import member_tenant, page, see_other
+from albatross.web.pages.common import list_link, member_tenant, page, see_other
+from albatross.web.pages.forms import texts
 from albatross.web.problems import STATUS_OF
 
 SEARCH_FIELDS = ("departure", "arrival", "date", "flight_type")
@@ -26,12 +26,11 @@ LIMIT = 100
 
 
 def _search_values(source: Any) -> dict[str, str]:
-    return {name: str(source.get(name) or "")[:20].strip() for name in SEARCH_FIELDS}
+    return texts(source, SEARCH_FIELDS, limit=20)
 
 
 def _back(values: dict[str, str]) -> str:
-    query = urlencode({k: v for k, v in values.items() if v})
-    return f"/schedule?{query}" if query else "/schedule"
+    return list_link("/schedule", values)
 
 
 async def _schedule(

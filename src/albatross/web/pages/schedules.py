@@ -3,10 +3,8 @@ or removes one (the same commands as the flights API; a bad value is shown next 
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 import msgspec
 from litestar import Request, get, post
@@ -18,12 +16,12 @@ from albatross.identity.policy import Principal
 from albatross.kernel import Context, DomainError
 from albatross.operations import commands
 from albatross.operations.csv_format import FLIGHT_TYPES
-from albatross.operations.domain import FlightDetails
+from albatross.operations.domain import Changes, FlightDetails
 from albatross.operations.queries import FlightSearch, OperationsQueries
 from albatross.services import Services
 from albatross.web.deps import wait_for_position
-from albatross.web.pages.common import page, see_other, staff_tenant
-from albatross.web.pages.pireps import FormErrors
+from albatross.web.pages.common import list_link, page, see_other, staff_tenant
+from albatross.web.pages.forms import FormErrors, field_errors, struct_from, texts, whole
 from albatross.web.problems import STATUS_OF
 
 REFUSAL = "The schedules are for the airline's staff."
@@ -102,7 +100,10 @@ HINTS = {
 }
 # Where a command's complaint belongs on the form: the natural key's claim is the flight number's.
 FIELD_OF = {"flight": "flight_number"}
-_PATH = re.compile(r"at `\$\.([a-z_]+)")
+EDITED = frozenset(FlightDetails.__struct_fields__) - {"fares", "fields"}
+"""What the form edits: every field of a flight but its fares and custom fields."""
+TAKEN = "Another flight has this airline, number, route code and leg."
+LAST_PAGE = 10**6 - 1
 
 
 def days_text(mask: int) -> str:
@@ -113,18 +114,15 @@ def days_text(mask: int) -> str:
 
 
 def _filters(source: Any) -> dict[str, str]:
-    return {name: str(source.get(name) or "")[:100].strip() for name in FILTERS}
+    return texts(source, FILTERS, limit=100)
 
 
 def _page_number(text: str) -> int:
-    return int(text) if text.isdigit() and 0 < int(text) < 10**6 else 1
+    return whole(text, default=1, low=1, high=LAST_PAGE)
 
 
 def _list_link(filters: dict[str, str], page_number: int) -> str:
-    query = {k: v for k, v in filters.items() if v and k != "page"}
-    if page_number > 1:
-        query["page"] = str(page_number)
-    return f"/staff/schedules?{urlencode(query)}" if query else "/staff/schedules"
+    return list_link("/staff/schedules", {**filters, "page": str(page_number) if page_number > 1 else ""})
 
 
 @get("/staff/schedules", include_in_schema=False, dependencies={"consistent": Provide(wait_for_position)})
@@ -189,7 +187,7 @@ def _values_of(details: FlightDetails) -> dict[str, Any]:
 
 
 def _values_from(form: FormMultiDict) -> dict[str, Any]:
-    values: dict[str, Any] = {name: str(form.get(name, ""))[:CAP].strip() for name in TEXT_FIELDS}
+    values: dict[str, Any] = texts(form, TEXT_FIELDS, limit=CAP)
     for name in UPPER:
         values[name] = values[name].upper()
     values["days"] = [str(d) for d in form.getall("days", [])][:7]
@@ -199,8 +197,8 @@ def _values_from(form: FormMultiDict) -> dict[str, Any]:
     return values
 
 
-def details_from(values: dict[str, Any], kept: FlightDetails | None) -> FlightDetails:
-    """The form as FlightDetails; what the form does not edit (fares, custom fields) is kept."""
+def details_from(values: dict[str, Any]) -> FlightDetails:
+    """The form as FlightDetails (fares and custom fields, which it does not show, left empty)."""
     errors = {name: "Required." for name in REQUIRED if not values.get(name)}
     raw: dict[str, Any] = {
         name: values[name]
@@ -230,26 +228,17 @@ def details_from(values: dict[str, Any], kept: FlightDetails | None) -> FlightDe
     raw["subfleets"] = values["subfleets"]
     raw["active"] = values["active"]
     raw["visible"] = values["visible"]
-    if kept is not None:
-        raw["fares"] = kept.fares
-        raw["fields"] = kept.fields
     try:
-        return msgspec.convert(raw, FlightDetails)
-    except msgspec.ValidationError as exc:
-        match = _PATH.search(str(exc))
-        field = match.group(1) if match else "flight_number"
-        raise FormErrors({field: HINTS.get(field, str(exc).split(" - at ")[0])}) from None
+        return struct_from(raw, FlightDetails)
+    except FormErrors as exc:  # the form's own hint says what a field takes better than msgspec
+        raise FormErrors({name: HINTS.get(name, message) for name, message in exc.fields.items()}) from None
 
 
 def _command_errors(exc: DomainError) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for name, message in exc.fields.items():
-        field = FIELD_OF.get(name, name)
-        if field == "flight_number" and name == "flight":
-            message = "Another flight has this airline, number, route code and leg."
-        if field in TEXT_FIELDS or field in ("days", "subfleets"):
-            errors[field] = message[:1].upper() + message[1:]
-    return errors or {"flight_number": exc.detail}
+    fields = {name: TAKEN if name == "flight" else message for name, message in exc.fields.items()}
+    known = (*TEXT_FIELDS, "days", "subfleets")
+    errors = field_errors(exc.detail, fields, known, "flight_number", rename=FIELD_OF)
+    return {name: message[:1].upper() + message[1:] for name, message in errors.items()}
 
 
 async def _form(
@@ -298,7 +287,7 @@ async def add_flight(
     tenant_id = staff_tenant(viewer, REFUSAL)
     values = _values_from(await request.form())
     try:
-        details = details_from(values, None)
+        details = details_from(values)
     except FormErrors as exc:
         return await _form(viewer, services, values, exc.fields, status=400)
     try:
@@ -338,12 +327,18 @@ async def change_flight(
     flight = await OperationsQueries(services.reader).flight(viewer, tenant_id, record_id)
     values = _values_from(await request.form())
     try:
-        details = details_from(values, flight.details)
+        details = details_from(values)
     except FormErrors as exc:
         return await _form(viewer, services, values, exc.fields, flight.id, 400)
     try:
+        # Only what the form shows: fares and custom fields stay as stored, whatever this page read.
         result = await commands.handle_save_flight(
-            services.identity, Context(actor_id=viewer.user_id), viewer, tenant_id, details, flight.id
+            services.identity,
+            Context(actor_id=viewer.user_id),
+            viewer,
+            tenant_id,
+            Changes(details, EDITED),
+            flight.id,
         )
     except DomainError as exc:
         status = STATUS_OF.get(exc.code, 400)

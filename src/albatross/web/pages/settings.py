@@ -19,7 +19,14 @@ from albatross.identity import commands as identity_commands
 from albatross.identity.policy import Principal
 from albatross.kernel import Context, DomainError
 from albatross.operations import commands as operations_commands
-from albatross.operations.domain import AirlineProfile, AutoAcceptRule, PirepChecks
+from albatross.operations.domain import (
+    FLIGHT_RULES,
+    PROFILE_DETAILS,
+    AirlineProfile,
+    AutoAcceptRule,
+    Changes,
+    PirepChecks,
+)
 from albatross.operations.queries import AirlineView, OperationsQueries
 from albatross.services import Services
 from albatross.web.deps import wait_for_position
@@ -380,8 +387,8 @@ async def save_profile(
     tenant_id = staff_tenant(viewer, REFUSAL)
     values = texts(await request.form(), PROFILE_FIELDS, limit=600)
     try:
-        airline, _ = await _current(viewer, services, tenant_id)
-        profile = profile_from(values, airline.profile)
+        # Only this form's fields: the flight rules stay as stored, whatever this page read.
+        profile = Changes(profile_from(values, AirlineProfile()), PROFILE_DETAILS)
         width = struct_from(filled({"pilot_id_width": values["pilot_id_width"]}), _Width).pilot_id_width
         result = await operations_commands.handle_update_profile(
             services.identity,
@@ -410,13 +417,17 @@ async def save_flight_rules(
 ) -> Any:
     tenant_id = staff_tenant(viewer, REFUSAL)
     form = await request.form()
-    airline, _ = await _current(viewer, services, tenant_id)
-    profile, values, errors = flight_rules_from(form, airline.profile)
+    profile, values, errors = flight_rules_from(form, AirlineProfile())
     if errors:
         return await _settings(viewer, services, posted={"flights": values}, errors=errors, status=400)
     try:
+        # Only the flight rules: the airline's codes, colours, ... stay as stored.
         result = await operations_commands.handle_update_profile(
-            services.identity, Context(actor_id=viewer.user_id), viewer, tenant_id, profile
+            services.identity,
+            Context(actor_id=viewer.user_id),
+            viewer,
+            tenant_id,
+            Changes(profile, FLIGHT_RULES),
         )
     except DomainError as exc:
         errors, status = _refused(exc, BID_FIELDS, "auto_accept")

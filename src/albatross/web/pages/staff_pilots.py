@@ -7,10 +7,9 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from litestar import MediaType, Request, get, post
+from litestar import Request, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
-from litestar.response import Template
 
 from albatross.flights import commands as flight_commands
 from albatross.flights.queries import FlightsQueries
@@ -20,18 +19,13 @@ from albatross.identity.policy import Principal
 from albatross.kernel import Context, DomainError
 from albatross.services import Services
 from albatross.web.deps import wait_for_position
-from albatross.web.pages.common import page, see_other, staff_tenant
+from albatross.web.pages.common import ROLES, STATES, page, secret_page, see_other, staff_tenant
+from albatross.web.pages.forms import field_errors, texts
 from albatross.web.problems import STATUS_OF
 
 REFUSAL = "The pilots' pages are for the airline's staff."
-STATES = {
-    "pending": "Applied",
-    "active": "Active",
-    "on_leave": "On leave",
-    "suspended": "Suspended",
-    "rejected": "Rejected",
-}
-ROLES = {"pilot": "Pilot", "tenant_admin": "Airline admin"}
+# The roles an airline's staff give its members.
+MEMBER_ROLES = {role: ROLES[role] for role in ("pilot", "tenant_admin")}
 MEMBER_FIELDS = ("username", "name", "email", "role")
 # The state changes staff make from these pages, and the ones that must say why.
 ACTIONS = ("approve", "reject", "suspend", "reactivate")
@@ -98,7 +92,7 @@ async def _pilots(
         apply_url=f"{str(request.base_url).rstrip('/')}/apply/{quote(tenant_id, safe='')}",
         shown=shown,
         states=STATES,
-        roles=ROLES,
+        roles=MEMBER_ROLES,
         applications=applications,
         members=members,
         total=total,
@@ -125,8 +119,8 @@ async def add_member(
 ) -> Any:
     tenant_id = staff_tenant(viewer, REFUSAL)
     form = await request.form()
-    values = {name: str(form.get(name, ""))[:254].strip() for name in MEMBER_FIELDS}
-    if values["role"] not in ROLES:
+    values = texts(form, MEMBER_FIELDS, limit=254)
+    if values["role"] not in MEMBER_ROLES:
         return await _pilots(request, viewer, services, values=values, errors={"role": "Choose a role."})
     password = one_time_password()
     new = users.NewUser(
@@ -134,7 +128,7 @@ async def add_member(
         email=values["email"],
         password=password,
         name=values["name"],
-        role=values["role"],  # type: ignore[arg-type]  (checked against ROLES above)
+        role=values["role"],  # type: ignore[arg-type]  (checked against MEMBER_ROLES above)
         tenant_id=tenant_id,
     )
     try:
@@ -142,7 +136,7 @@ async def add_member(
             services.identity, Context(actor_id=viewer.user_id), viewer, new
         )
     except DomainError as exc:
-        errors = {k: exc.detail for k in exc.fields if k in MEMBER_FIELDS}
+        errors = field_errors(exc.detail, exc.fields, MEMBER_FIELDS, None, each_detail=True)
         return await _pilots(
             request,
             viewer,
@@ -152,21 +146,16 @@ async def add_member(
             message="" if errors else exc.detail,
             status=STATUS_OF.get(exc.code, 400),
         )
-    # The password is in this answer only: never a redirect (it would sit in a URL or a session),
-    # and never kept by a cache or the browser's history.
-    return Template(
-        template_name="member_created.html",
-        context={
-            "viewer": viewer,
-            "username": values["username"].lower(),
-            "name": values["name"],
-            "role": ROLES[values["role"]],
-            "password": password,
-            "member_path": _member_path(created.value),
-            "position": created.position,
-        },
-        media_type=MediaType.HTML,
-        headers={"Cache-Control": "no-store"},
+    return secret_page(
+        "member_created.html",
+        status_code=200,
+        viewer=viewer,
+        username=values["username"].lower(),
+        name=values["name"],
+        role=ROLES[values["role"]],
+        password=password,
+        member_path=_member_path(created.value),
+        position=created.position,
     )
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from albatross.web.formats import hours, money
+
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 64, 8, 30, 40
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -151,10 +153,9 @@ def _span(periods: Sequence[str]) -> str:
     return f"from {month_name(periods[0])} to {month_name(periods[-1])}" if periods else "with no months"
 
 
-def hours_text(hours: float) -> str:
-    minutes = round(hours * 60)
-    sign = "-" if minutes < 0 else ""
-    return f"{sign}{abs(minutes) // 60}:{abs(minutes) % 60:02d}"
+def hours_text(value: float) -> str:
+    """Hours (as the chart scales them) as h:mm."""
+    return hours(round(value * 60))
 
 
 def hours_chart(months: Sequence[tuple[str, int]], chart_id: str = "hours-chart") -> Markup:
@@ -173,8 +174,8 @@ def hours_chart(months: Sequence[tuple[str, int]], chart_id: str = "hours-chart"
 
 
 def money_text(major: float) -> str:
-    """An amount in major units, grouped: -1,234.50."""
-    return f"{major:,.2f}"
+    """An amount in major units (as the chart scales it), grouped: -1,234.50."""
+    return money(round(major * 100))
 
 
 def _axis_money(major: float) -> str:
